@@ -1,0 +1,22 @@
+from django.conf import settings
+from django.conf.urls.static import static
+from django.contrib import admin
+from django.urls import include, path
+from graphene_django.views import GraphQLView
+
+from . import views
+
+admin.site.site_header = "OCOP Marketplace – Quản trị"
+admin.site.site_title = "OCOP Marketplace"
+admin.site.index_title = "Sổ đăng ký và vận hành sàn OCOP"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("admin/", admin.site.urls),
+    # Officers' mutations use the browser session, so CSRF protection stays on.
+    path("graphql/", GraphQLView.as_view(graphiql=settings.DEBUG), name="graphql"),
+    path("", include("vendors.registry.urls")),
+]
+if settings.DEBUG:
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

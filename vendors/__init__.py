@@ -1,0 +1,1 @@
+"""Django apps for the OCOP registry, vendor onboarding and listings."""

@@ -1,0 +1,1 @@
+"""The OCOP registry: producers (chủ thể), certificates and their history."""

@@ -1,0 +1,1 @@
+"""The registry's GraphQL API: public queries, officer-only mutations."""
