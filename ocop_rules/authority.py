@@ -13,6 +13,7 @@ the functions here only check that a level is plausible for the decision date.
 """
 
 import re
+from functools import lru_cache
 from datetime import date
 from enum import StrEnum
 
@@ -196,6 +197,8 @@ _FIRST_WORDS = {
 }
 
 
+# Official lists repeat the same few labels thousands of times.
+@lru_cache(maxsize=4096)
 def parse_issuing_level(label: str) -> IssuingLevel:
     """Read an issuing level from a label as written on a decision or a list.
 

@@ -7,6 +7,7 @@ maps to the current group used for filtering (`current_code`).
 """
 
 import re
+from functools import lru_cache
 from dataclasses import dataclass
 
 from .text import fold
@@ -200,6 +201,8 @@ def product_group(code: str) -> ProductGroup:
         raise UnknownProductGroup(code) from None
 
 
+# Official lists repeat the same few labels thousands of times.
+@lru_cache(maxsize=4096)
 def product_group_from_label(label: str) -> ProductGroup:
     """Read a product group from a label as written in a list or decision.
 

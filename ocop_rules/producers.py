@@ -6,6 +6,7 @@ registration or tax number.
 """
 
 import re
+from functools import lru_cache
 import unicodedata
 from enum import StrEnum
 
@@ -85,6 +86,8 @@ _PREFIXES = (
 )
 
 
+# Official lists repeat the same few labels thousands of times.
+@lru_cache(maxsize=4096)
 def parse_producer_kind(label: str) -> ProducerKind:
     """Read the kind of an OCOP producer (Decision 919/QĐ-TTg) from a label.
 

@@ -83,7 +83,7 @@ def test_xlsx_with_plain_headers_below_a_title_keeps_excel_row_numbers(tmp_path)
         "certificate_number": "12/GCN-OCOP", "product_name": "Hat dieu rang muoi",
         "producer_name": "Cong ty TNHH Hong Duc", "tax_number": "6001234567",
         "star_level": "4 sao", "score": 78.5, "decision_number": "1234/QĐ-UBND",
-        "decision_date": datetime(2023, 3, 15), "product_group": "Thực phẩm",
+        "decision_date": date(2023, 3, 15), "product_group": "Thực phẩm",
         "province": "Đắk Nông",
     })
     assert table.rows[1].values["tax_number"] == 101234567

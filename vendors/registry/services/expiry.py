@@ -12,12 +12,13 @@ from datetime import date, timedelta
 
 from django.conf import settings
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 import ocop_rules
 
 from ..models import Certificate, CertificateEvent, ExpiryWarning
+from .bulk import copy_instances
 
 logger = logging.getLogger(__name__)
 
@@ -44,14 +45,17 @@ def certificates_expire_due(*, today: date, batch_size: int = 5000) -> int:
             Certificate.objects.filter(id__in=ids).update(
                 status=Certificate.Status.EXPIRED, updated_at=timezone.now()
             )
-            CertificateEvent.objects.bulk_create(
-                CertificateEvent(
-                    certificate_id=certificate_id,
-                    kind=CertificateEvent.Kind.EXPIRED,
-                    source=SYSTEM_SOURCE,
-                    changes={"status": [Certificate.Status.VALID, Certificate.Status.EXPIRED]},
-                )
-                for certificate_id in ids
+            copy_instances(
+                CertificateEvent,
+                (
+                    {
+                        "certificate_id": certificate_id,
+                        "kind": CertificateEvent.Kind.EXPIRED,
+                        "source": SYSTEM_SOURCE,
+                        "changes": {"status": [Certificate.Status.VALID, Certificate.Status.EXPIRED]},
+                    }
+                    for certificate_id in ids
+                ),
             )
             expired += len(ids)
 
@@ -87,12 +91,13 @@ def expiry_warnings_schedule(*, today: date, batch_size: int = 5000) -> int:
     return created
 
 
-def expiry_warnings_send(*, today: date) -> int:
+def expiry_warnings_send(*, today: date, batch_size: int = 500) -> int:
     """Email each producer once for its pending warnings; return the emails sent.
 
-    Each producer's warnings are claimed with a conditional UPDATE before the email
-    goes out (no transaction is held open around the mail server), and released if
-    sending fails, so a retry sends it again and a second sweep never does.
+    Warnings are claimed with a conditional UPDATE (one per batch of producers)
+    before any email goes out, so no transaction is held open around the mail
+    server and two sweeps never send the same warning. A failed email releases
+    its warnings, so the next sweep sends it again.
     """
     pending = (
         ExpiryWarning.objects.filter(sent_at__isnull=True, certificate__status=Certificate.Status.VALID)
@@ -102,29 +107,40 @@ def expiry_warnings_send(*, today: date) -> int:
     by_producer: dict[int, list[ExpiryWarning]] = defaultdict(list)
     for warning in pending:
         by_producer[warning.certificate.producer_id].append(warning)
+    groups = list(by_producer.values())
 
     sent = 0
-    for warnings in by_producer.values():
-        ids = [warning.id for warning in warnings]
-        claimed = ExpiryWarning.objects.filter(id__in=ids, sent_at__isnull=True).update(sent_at=timezone.now())
-        if claimed != len(ids):
-            continue  # another sweep took some of them: it sends them
-        producer = warnings[0].certificate.producer
-        if not producer.email:
-            logger.info("No email for producer %s: %d expiry warnings recorded only", producer.pk, len(ids))
-            continue
-        try:
-            send_mail(
-                subject="[OCOP] Giấy chứng nhận OCOP sắp hết hiệu lực",
-                message=expiry_warning_text(producer.name, [w.certificate for w in warnings], today=today),
-                from_email=None,
-                recipient_list=[producer.email],
-            )
-        except Exception:
-            ExpiryWarning.objects.filter(id__in=ids).update(sent_at=None)
-            raise
-        sent += 1
+    for start in range(0, len(groups), batch_size):
+        batch = groups[start : start + batch_size]
+        claimed = _claim([warning.id for warnings in batch for warning in warnings])
+        for warnings in batch:
+            mine = [warning for warning in warnings if warning.id in claimed]
+            producer = warnings[0].certificate.producer
+            if not mine or not producer.email:
+                continue  # no email address: the warning stays recorded for the vendor portal
+            try:
+                send_mail(
+                    subject="[OCOP] Giấy chứng nhận OCOP sắp hết hiệu lực",
+                    message=expiry_warning_text(producer.name, [w.certificate for w in mine], today=today),
+                    from_email=None,
+                    recipient_list=[producer.email],
+                )
+            except Exception:
+                ExpiryWarning.objects.filter(id__in=[w.id for w in mine]).update(sent_at=None)
+                raise
+            sent += 1
     return sent
+
+
+def _claim(ids: list[int]) -> set[int]:
+    """Mark these warnings sent unless another sweep already has; return the ones taken here."""
+    table = ExpiryWarning._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET sent_at = %s WHERE id = ANY(%s) AND sent_at IS NULL RETURNING id",
+            [timezone.now(), ids],
+        )
+        return {row[0] for row in cursor.fetchall()}
 
 
 def expiry_warning_text(producer_name: str, certificates: list[Certificate], *, today: date) -> str:

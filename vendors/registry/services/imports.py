@@ -31,6 +31,7 @@ from ..importing.parsing import (
 )
 from ..importing.reader import COLUMN_LABELS, ImportFileError, RawRow, open_table
 from ..models import Certificate, CertificateEvent, Producer
+from .bulk import copy_instances, ids_by
 from .certificates import (
     Decision,
     certificate_apply_correction,
@@ -38,7 +39,6 @@ from .certificates import (
     correction_changes,
     decision_problems,
     decision_snapshot,
-    event_for,
 )
 
 Progress = Callable[[str, int, int], None]
@@ -360,7 +360,6 @@ def _plan(parsed: list[ParsedRow], report: ImportReport) -> Plan:
 @transaction.atomic
 def _apply(plan: Plan, *, actor, source: str, today: date, progress: Progress) -> None:
     total = len(plan.creates) + len(plan.corrections)
-    producers: dict[str, Producer] = {}
     new_producers = []
     for tax_number, row in plan.new_producers.items():
         mapped = places.map_to_current(row.decision.issued_province, row.decision.issued_district, row.decision.issued_commune)
@@ -378,40 +377,44 @@ def _apply(plan: Plan, *, actor, source: str, today: date, progress: Progress) -
                 commune_code=mapped.commune.code if mapped.commune else "",
             )
         )
-    for producer in Producer.objects.bulk_create(new_producers, batch_size=1000):
-        producers[producer.tax_number] = producer
-    needed = {row.tax_number for row, _ in plan.creates} - set(producers)
-    for chunk in _chunks(sorted(needed)):
-        producers.update((p.tax_number, p) for p in Producer.objects.filter(tax_number__in=chunk))
+    copy_instances(Producer, new_producers)
+    producer_ids = ids_by(Producer, "tax_number", sorted({row.tax_number for row, _ in plan.creates}))
 
     built: dict[int, Certificate] = {}
     for row, predecessor in plan.creates:
-        certificate = certificate_build(decision=row.decision, producer=producers[row.tax_number], today=today)
+        certificate = certificate_build(decision=row.decision, producer=Producer(id=producer_ids[row.tax_number]), today=today)
         if isinstance(predecessor, Certificate):
             certificate.renews_id = predecessor.id
         built[row.row] = certificate
-    Certificate.objects.bulk_create(built.values(), batch_size=1000)
+    copy_instances(Certificate, built.values())
+    certificate_ids = ids_by(Certificate, "number", [c.number for c in built.values()])
+    for certificate in built.values():
+        certificate.id = certificate_ids[certificate.number]
     progress("Ghi", len(plan.creates), total)
 
-    events: list[CertificateEvent] = []
+    events: list[dict] = []
+
+    def event(certificate: Certificate, kind: str, **fields) -> dict:
+        return {"certificate_id": certificate.id, "kind": kind, "actor_id": getattr(actor, "id", None),
+                "source": source, **fields}
+
     superseded: list[Certificate] = []
     relinked: list[Certificate] = []
     for row, predecessor in plan.creates:
         certificate = built[row.row]
         if predecessor is None:
-            events.append(event_for(certificate, CertificateEvent.Kind.RECORDED, actor=actor, source=source,
-                                    changes=decision_snapshot(row.decision)))
+            events.append(event(certificate, CertificateEvent.Kind.RECORDED, changes=decision_snapshot(row.decision)))
             continue
         old = built[predecessor.row] if isinstance(predecessor, ParsedRow) else predecessor
         if isinstance(predecessor, ParsedRow):
             certificate.renews_id = old.id
             relinked.append(certificate)
-        events.append(event_for(certificate, CertificateEvent.Kind.RENEWED, actor=actor, source=source,
-                                changes={**decision_snapshot(row.decision), "renews": old.number}))
+        events.append(event(certificate, CertificateEvent.Kind.RENEWED,
+                            changes={**decision_snapshot(row.decision), "renews": old.number}))
         if old.status != Certificate.Status.REVOKED:
-            events.append(event_for(old, CertificateEvent.Kind.SUPERSEDED, actor=actor, source=source,
-                                    changes={"status": [old.status, Certificate.Status.SUPERSEDED],
-                                             "renewed_by": certificate.number}))
+            events.append(event(old, CertificateEvent.Kind.SUPERSEDED,
+                                changes={"status": [old.status, Certificate.Status.SUPERSEDED],
+                                         "renewed_by": certificate.number}))
             old.status = Certificate.Status.SUPERSEDED
             superseded.append(old)
     Certificate.objects.bulk_update(relinked, ["renews"], batch_size=1000)
@@ -422,9 +425,9 @@ def _apply(plan: Plan, *, actor, source: str, today: date, progress: Progress) -
     for certificate, row, changes in plan.corrections:
         update_fields.update(certificate_apply_correction(certificate, row.decision, today=today))
         corrected.append(certificate)
-        events.append(event_for(certificate, CertificateEvent.Kind.CORRECTED, actor=actor, source=source,
-                                changes=changes, reason="Nhập lại danh sách có thông tin khác"))
+        events.append(event(certificate, CertificateEvent.Kind.CORRECTED, changes=changes,
+                            reason="Nhập lại danh sách có thông tin khác"))
     if corrected:
         Certificate.objects.bulk_update(corrected, sorted(update_fields), batch_size=1000)
-    CertificateEvent.objects.bulk_create(events, batch_size=2000)
+    copy_instances(CertificateEvent, events)
     progress("Ghi", total, total)
