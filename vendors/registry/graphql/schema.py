@@ -10,3 +10,6 @@ class RegistryMutations(graphene.ObjectType):
     certificate_record_decision = CertificateRecordDecision.Field()
     certificate_renew = CertificateRenew.Field()
     certificate_revoke = CertificateRevoke.Field()
+
+
+__all__ = ["RegistryMutations", "RegistryQueries"]

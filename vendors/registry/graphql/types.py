@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import graphene
-from django.conf import settings
 from django.utils import timezone
 from graphene_django import DjangoObjectType
 
@@ -87,7 +86,3 @@ class RegistryErrorType(graphene.ObjectType):
     field = graphene.String()
     code = graphene.String(required=True)
     message = graphene.String(required=True)
-
-
-def warning_windows() -> tuple[int, ...]:
-    return settings.OCOP_EXPIRY_WARNING_DAYS

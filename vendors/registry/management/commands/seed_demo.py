@@ -163,7 +163,8 @@ class Command(BaseCommand):
         return Decision(
             number=number, product_name=product_name, product_group=group, product_subgroup=subgroup,
             star_level=stars, score=score,
-            decision_number=f"{100 + int(number[-3:])}/QĐ-UBND (dữ liệu mẫu)", decision_date=decision_date,
+            decision_number=f"{int(''.join(filter(str.isdigit, number))[-3:])}/QĐ-UBND (dữ liệu mẫu)",
+            decision_date=decision_date,
             issuing_level=level, issuing_authority=authority,
             issued_province="Tỉnh Đắk Nông", issued_district=demo.district, issued_commune=demo.commune,
         )
