@@ -1,6 +1,8 @@
 """The beat task runs through a real Celery worker on the real Redis broker."""
 from __future__ import annotations
 
+import uuid
+
 import pytest
 from celery.contrib.testing.worker import start_worker
 from django.core import mail
@@ -21,9 +23,11 @@ def test_sweep_task_runs_in_a_real_worker_over_redis(settings):
     make_certificate(number="GCN-SOON", product_name="Mật ong", expires_in_days=5)
     assert app.conf.broker_url.startswith("redis://")
 
-    with start_worker(app, perform_ping_check=False, pool="solo", loglevel="WARNING"):
-        first = sweep_certificate_expiry.delay().get(timeout=30)
-        second = sweep_certificate_expiry.delay().get(timeout=30)
+    # A queue of this test's own: a developer's worker on the same Redis must not take the task.
+    queue = f"test-{uuid.uuid4().hex}"
+    with start_worker(app, perform_ping_check=False, pool="solo", loglevel="WARNING", queues=[queue]):
+        first = sweep_certificate_expiry.apply_async(queue=queue).get(timeout=30)
+        second = sweep_certificate_expiry.apply_async(queue=queue).get(timeout=30)
 
     assert first == {"expired": 1, "warnings": 1, "emails": 1}
     assert second == {"expired": 0, "warnings": 0, "emails": 0}
