@@ -1,5 +1,4 @@
 from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 from graphene_django.views import GraphQLView
@@ -18,5 +17,3 @@ urlpatterns = [
     path("graphql/", GraphQLView.as_view(graphiql=settings.DEBUG), name="graphql"),
     path("", include("vendors.registry.urls")),
 ]
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -145,3 +145,23 @@ def test_revoking_an_unknown_certificate_is_a_typed_error(client, officer):
     data = gql(client, REVOKE, {"number": "KHONG-CO", "reason": "x"})["certificateRevoke"]
     assert data["errors"] == [{"field": "number", "code": "not_found",
                                "message": "Không tìm thấy giấy chứng nhận số KHONG-CO."}]
+
+
+LIST = "{ certificates(first: 50) { totalCount items { number status producer { name province } renewsNumber renewedByNumber } } }"
+
+
+def test_certificates_query_costs_the_same_queries_for_one_and_many(client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.integration.factories import make_producer
+
+    make_certificate(product_name="Sản phẩm 0")
+    with CaptureQueriesContext(connection) as one:
+        assert gql(client, LIST)["certificates"]["totalCount"] == 1
+    for index in range(1, 20):
+        make_certificate(product_name=f"Sản phẩm {index}", producer=make_producer(f"HTX {index}"))
+    with CaptureQueriesContext(connection) as many:
+        assert gql(client, LIST)["certificates"]["totalCount"] == 20
+    assert len(one.captured_queries) == len(many.captured_queries)
+
