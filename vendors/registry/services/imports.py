@@ -18,7 +18,6 @@ from django.db import transaction
 import ocop_rules
 from ocop_rules import IssuingLevel
 
-from .. import places
 from ..importing.parsing import (
     CellError,
     parse_date,
@@ -32,6 +31,7 @@ from ..importing.parsing import (
 from ..importing.reader import COLUMN_LABELS, ImportFileError, RawRow, open_table
 from ..models import Certificate, CertificateEvent, Producer
 from .bulk import copy_instances, ids_by
+from .producers import producer_build
 from .certificates import (
     Decision,
     certificate_apply_correction,
@@ -360,23 +360,15 @@ def _plan(parsed: list[ParsedRow], report: ImportReport) -> Plan:
 @transaction.atomic
 def _apply(plan: Plan, *, actor, source: str, today: date, progress: Progress) -> None:
     total = len(plan.creates) + len(plan.corrections)
-    new_producers = []
-    for tax_number, row in plan.new_producers.items():
-        mapped = places.map_to_current(row.decision.issued_province, row.decision.issued_district, row.decision.issued_commune)
-        new_producers.append(
-            Producer(
-                kind=row.producer_kind,
-                name=row.producer_name,
-                name_folded=ocop_rules.fold(row.producer_name),
-                tax_number=tax_number,
-                representative=row.representative,
-                phone=row.phone,
-                email=row.email,
-                street_address=row.street_address,
-                province_code=mapped.province.code if mapped.province else "",
-                commune_code=mapped.commune.code if mapped.commune else "",
-            )
+    new_producers = [
+        producer_build(
+            kind=row.producer_kind, name=row.producer_name, tax_number=tax_number,
+            province=row.decision.issued_province, district=row.decision.issued_district,
+            commune=row.decision.issued_commune, representative=row.representative, phone=row.phone,
+            email=row.email, street_address=row.street_address,
         )
+        for tax_number, row in plan.new_producers.items()
+    ]
     copy_instances(Producer, new_producers)
     producer_ids = ids_by(Producer, "tax_number", sorted({row.tax_number for row, _ in plan.creates}))
 

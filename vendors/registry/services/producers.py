@@ -41,16 +41,26 @@ def producer_get_or_create(
         producer_kind = ocop_rules.parse_producer_kind(kind or name)
     except ocop_rules.UnknownProducerKind as error:
         raise RegistryError(str(error), code="invalid", field="producer_kind") from error
+    producer = producer_build(
+        kind=producer_kind.value, name=name, tax_number=normalised, phone=phone, email=email,
+        representative=representative, street_address=street_address,
+        province=province, district=district, commune=commune,
+    )
+    producer.save()
+    return producer, True
+
+
+def producer_build(
+    *, kind: str, name: str, tax_number: str, province: str, district: str, commune: str, **contact: str
+) -> Producer:
+    """An unsaved producer with its address in today's units (after 1 July 2025)."""
     mapped = places.map_to_current(province, district, commune)
-    producer = Producer.objects.create(
-        kind=producer_kind.value,
+    return Producer(
+        kind=kind,
         name=name,
-        tax_number=normalised,
-        phone=phone,
-        email=email,
-        representative=representative,
-        street_address=street_address,
+        name_folded=ocop_rules.fold(name),
+        tax_number=tax_number,
         province_code=mapped.province.code if mapped.province else "",
         commune_code=mapped.commune.code if mapped.commune else "",
+        **contact,
     )
-    return producer, True
