@@ -36,10 +36,23 @@ class FoldedSearchMixin:
         folded = ocop_rules.fold(search_term)
         condition = None
         for name in self.folded_search_fields:
-            term = search_term.strip() if name.endswith(("number", "tax_number")) else folded
+            if name.endswith("tax_number"):
+                term = _tax_number_term(search_term)
+            elif name.endswith("number"):
+                term = search_term.strip()
+            else:
+                term = folded
             part = Q(**{f"{name}__icontains": term})
             condition = part if condition is None else condition | part
         return queryset.filter(condition), False
+
+
+def _tax_number_term(search_term: str) -> str:
+    """Tax numbers are stored normalised; officers type them as printed ("MST: 0101 234 567")."""
+    try:
+        return ocop_rules.normalise_tax_number(search_term)
+    except ocop_rules.InvalidTaxNumber:
+        return search_term.strip()
 
 
 class ProvinceFilter(admin.SimpleListFilter):
@@ -175,7 +188,7 @@ class CertificateAdmin(FoldedSearchMixin, admin.ModelAdmin):
     def get_readonly_fields(self, request, obj=None):
         if obj is None:
             return ()
-        return [f.name for f in Certificate._meta.fields if f.editable] + ["expires_on"]
+        return [f.name for f in Certificate._meta.fields if f.editable]
 
     def get_fields(self, request, obj=None):
         if obj is None:
@@ -215,6 +228,7 @@ class CertificateAdmin(FoldedSearchMixin, admin.ModelAdmin):
                 self.message_user(request, f"Đã thu hồi {done} giấy chứng nhận.", messages.SUCCESS)
             return None
         return render(request, "admin/registry/certificate_action.html", {
+            **self.admin_site.each_context(request),
             "title": "Thu hồi giấy chứng nhận", "form": form, "queryset": queryset,
             "action": "revoke_certificates", "opts": self.model._meta,
         })
@@ -247,6 +261,7 @@ class CertificateAdmin(FoldedSearchMixin, admin.ModelAdmin):
                 self.message_user(request, f"Đã ghi nhận công nhận lại: giấy chứng nhận mới {renewal.number}.", messages.SUCCESS)
                 return redirect(reverse("admin:registry_certificate_change", args=[renewal.pk]))
         return render(request, "admin/registry/certificate_action.html", {
+            **self.admin_site.each_context(request),
             "title": f"Công nhận lại {certificate.number} – {certificate.product_name}", "form": form,
             "queryset": queryset, "action": "renew_certificate", "opts": self.model._meta,
         })

@@ -22,6 +22,15 @@ def _officer_required(view):
     return login_required(user_passes_test(check)(view))
 
 
+def _progress(job: RegistryImport) -> dict:
+    # The live counts live in the cache for a day; a finished job read later (or after the
+    # cache was cleared) must not show an empty bar under its report.
+    progress = registry_import_progress(job.id)
+    if not progress["total"] and job.finished_at and job.total_rows:
+        return {"phase": "", "done": job.total_rows, "total": job.total_rows}
+    return progress
+
+
 @_officer_required
 def registry_import_upload(request: HttpRequest) -> HttpResponse:
     form = RegistryImportForm(request.POST or None, request.FILES or None)
@@ -43,7 +52,7 @@ def registry_import_upload(request: HttpRequest) -> HttpResponse:
 @_officer_required
 def registry_import_detail(request: HttpRequest, pk: int) -> HttpResponse:
     job = get_object_or_404(RegistryImport, pk=pk)
-    return render(request, "registry/import_detail.html", {"job": job, "progress": registry_import_progress(job.id)})
+    return render(request, "registry/import_detail.html", {"job": job, "progress": _progress(job)})
 
 
 @_officer_required
@@ -54,7 +63,7 @@ def registry_import_status(request: HttpRequest, pk: int) -> JsonResponse:
             "state": job.state,
             "state_label": job.get_state_display(),
             "finished": job.finished_at is not None,
-            "progress": registry_import_progress(job.id),
+            "progress": _progress(job),
             "summary": job.summary,
             "error_count": len(job.errors),
         },
