@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "graphene_django",
     "marketplace",
+    "marketplace.accounts",
     "vendors.registry",
 ]
 
@@ -112,6 +113,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "admin:login"
 
 # Vietnamese first; English is the second language.

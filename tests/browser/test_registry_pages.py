@@ -14,12 +14,12 @@ from vendors.registry.tasks import run_registry_import
 
 pytestmark = pytest.mark.browser
 
-PASSWORD = "mat-khau-thu-nghiem-1"
+from tests.integration.factories import PASSWORD  # noqa: E402
 
 
-def log_in(page, username: str, next_path: str) -> None:
+def log_in(page, email: str, next_path: str) -> None:
     page.goto(f"/admin/login/?next={next_path}")
-    page.fill("input[name=username]", username)
+    page.fill("input[name=username]", email)
     page.fill("input[name=password]", PASSWORD)
     page.click("input[type=submit]")
     page.wait_for_url(f"**{next_path}")
@@ -97,7 +97,7 @@ def test_unknown_certificate_number_says_so_in_vietnamese(page):
 def test_officer_uploads_a_valid_list_then_a_list_with_a_bad_star_value(page, tmp_path, artifacts):
     # given an officer logged in
     make_officer("canbo")
-    log_in(page, "canbo", "/registry/import/")
+    log_in(page, "canbo@example.vn", "/registry/import/")
 
     # when the officer uploads a valid list
     upload(page, write_xlsx(tmp_path / "danh-sach.xlsx", [row(number="GCN-2024-001")]))
@@ -134,7 +134,7 @@ def pending_import(officer, tmp_path) -> RegistryImport:
 def test_job_page_follows_the_progress_and_shows_the_report_when_the_import_finishes(page, tmp_path):
     # given an officer looking at an upload the worker has not started yet
     job = pending_import(make_officer("canbo"), tmp_path)
-    log_in(page, "canbo", f"/registry/import/{job.pk}/")
+    log_in(page, "canbo@example.vn", f"/registry/import/{job.pk}/")
     assert page.locator("#state").inner_text() == "Đang chờ"
     assert page.locator("h2").count() == 0
 
@@ -155,7 +155,7 @@ def test_finished_job_keeps_a_full_bar_after_its_live_progress_expired(page, tmp
     cache.delete(f"registry-import:{job.pk}:progress")
 
     # when the officer opens it from the list of recent imports
-    log_in(page, "canbo", "/registry/import/")
+    log_in(page, "canbo@example.vn", "/registry/import/")
     page.get_by_role("link", name="danh-sach.xlsx").click()
 
     # then the bar is full and counts the file's rows, under the report

@@ -17,12 +17,16 @@ from vendors.registry.services import Decision, certificate_record_decision, pro
 _numbers = itertools.count(1)
 
 
-def make_user(username: str, **extra):
-    return get_user_model().objects.create_user(username=username, password="mat-khau-thu-nghiem-1", **extra)
+PASSWORD = "mat-khau-thu-nghiem-1"
 
 
-def make_officer(username: str = "canbo"):
-    user = make_user(username, is_staff=True)
+def make_user(name: str, **extra):
+    """A user who signs in as <name>@example.vn with PASSWORD."""
+    return get_user_model().objects.create_user(email=f"{name}@example.vn", password=PASSWORD, **extra)
+
+
+def make_officer(name: str = "canbo"):
+    user = make_user(name, is_staff=True)
     user.groups.add(ensure_officers_group())
     return get_user_model().objects.get(pk=user.pk)  # fresh permission cache
 

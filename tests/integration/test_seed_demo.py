@@ -80,9 +80,9 @@ def test_seed_demo_run_twice_adds_nothing():
 def test_seed_demo_officer_can_log_in_and_upload_a_list(client):
     output = seed()
 
-    logged_in = client.login(username="canbo", password="canbo-ocop-demo")
+    logged_in = client.login(email="canbo@example.vn", password="canbo-ocop-demo")
     response = client.get("/registry/import/")
 
-    assert "Tài khoản cán bộ mẫu: canbo / canbo-ocop-demo" in output
+    assert "Tài khoản cán bộ mẫu: canbo@example.vn / canbo-ocop-demo" in output
     assert logged_in is True
     assert response.status_code == 200

@@ -29,7 +29,7 @@ from vendors.registry.services import (
 )
 
 SOURCE = "Dữ liệu mẫu (seed_demo)"
-DEMO_OFFICER = ("canbo", "canbo-ocop-demo")
+DEMO_OFFICER = ("canbo@example.vn", "canbo-ocop-demo")
 
 
 @dataclass(frozen=True)
@@ -200,12 +200,12 @@ class Command(BaseCommand):
         return created
 
     def _officer(self) -> tuple[str, str]:
-        username, password = DEMO_OFFICER
+        email, password = DEMO_OFFICER
         user, created = get_user_model().objects.get_or_create(
-            username=username, defaults={"is_staff": True, "first_name": "Cán bộ OCOP (mẫu)", "email": "canbo@example.vn"}
+            email=email, defaults={"is_staff": True, "full_name": "Cán bộ OCOP (mẫu)"}
         )
         if created:
             user.set_password(password)
             user.save()
         user.groups.add(ensure_officers_group())
-        return username, password
+        return email, password

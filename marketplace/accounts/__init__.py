@@ -1,0 +1,1 @@
+"""People: buyers, producers' staff and officers sign in with their email address."""
