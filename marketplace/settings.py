@@ -55,6 +55,8 @@ INSTALLED_APPS = [
     "marketplace",
     "marketplace.accounts",
     "vendors.registry",
+    "vendors.onboarding",
+    "vendors.listings",
 ]
 
 MIDDLEWARE = [
@@ -127,6 +129,8 @@ STATIC_URL = "static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
+# Applicants' documents: never under MEDIA_URL, served only by a view that checks access.
+PRIVATE_MEDIA_ROOT = Path(os.environ.get("PRIVATE_MEDIA_ROOT", BASE_DIR / "private-media"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -172,6 +176,10 @@ CELERY_BEAT_SCHEDULE = {
     "registry-expiry-sweep": {
         "task": "vendors.registry.tasks.sweep_certificate_expiry",
         "schedule": crontab(hour=1, minute=0),
+    },
+    "listings-daily-recheck": {
+        "task": "vendors.listings.tasks.recheck_all_listings",
+        "schedule": crontab(hour=1, minute=30),
     },
 }
 

@@ -16,4 +16,8 @@ urlpatterns = [
     # Officers' mutations use the browser session, so CSRF protection stays on.
     path("graphql/", GraphQLView.as_view(graphiql=settings.DEBUG), name="graphql"),
     path("", include("vendors.registry.urls")),
+    path("accounts/", include("marketplace.accounts.urls")),
+    path("apply/", include("vendors.onboarding.urls")),
+    path("officer/vendors/", include("vendors.onboarding.officer_urls")),
+    path("portal/", include("vendors.listings.urls")),
 ]

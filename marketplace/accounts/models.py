@@ -31,6 +31,7 @@ class User(AbstractUser):
     username = None
     email = models.EmailField("email", unique=True)
     full_name = models.CharField("họ và tên", max_length=255, blank=True)
+    email_confirmed_at = models.DateTimeField("xác nhận email lúc", null=True, blank=True)
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: list[str] = []

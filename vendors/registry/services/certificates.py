@@ -14,6 +14,7 @@ import ocop_rules
 from ocop_rules import IssuingLevel
 
 from .. import places
+from ..events import announce_certificates_changed
 from ..models import Certificate, CertificateEvent, Producer
 from .errors import RegistryError
 
@@ -256,6 +257,7 @@ def certificate_renew(
             reason=reason,
             changes={"status": [old_status, certificate.status], "renewed_by": renewal.number},
         ).save()
+    announce_certificates_changed([certificate.id, renewal.id])
     return renewal
 
 
@@ -292,6 +294,7 @@ def certificate_revoke(
         reason=reason,
         changes={"status": [old_status, certificate.status], "revoked_on": str(revoked_on)},
     ).save()
+    announce_certificates_changed([certificate.id])
     return certificate
 
 

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 import ocop_rules
 
+from ..events import announce_certificates_changed
 from ..models import Certificate, CertificateEvent, ExpiryWarning
 from .bulk import copy_instances
 
@@ -57,6 +58,7 @@ def certificates_expire_due(*, today: date, batch_size: int = 5000) -> int:
                     for certificate_id in ids
                 ),
             )
+            announce_certificates_changed(ids)
             expired += len(ids)
 
 

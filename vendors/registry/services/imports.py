@@ -29,6 +29,7 @@ from ..importing.parsing import (
     parse_text,
 )
 from ..importing.reader import COLUMN_LABELS, ImportFileError, RawRow, open_table
+from ..events import announce_certificates_changed
 from ..models import Certificate, CertificateEvent, Producer
 from .bulk import copy_instances, ids_by
 from .producers import producer_build
@@ -422,4 +423,6 @@ def _apply(plan: Plan, *, actor, source: str, today: date, progress: Progress) -
     if corrected:
         Certificate.objects.bulk_update(corrected, sorted(update_fields), batch_size=1000)
     copy_instances(CertificateEvent, events)
+    # New certificates have no listings yet; superseded and corrected ones may.
+    announce_certificates_changed([c.id for c in superseded] + [c.id for c in corrected])
     progress("Ghi", total, total)

@@ -1,0 +1,1 @@
+"""Vendors: a producer's application, the officer's decisions, the vendor's users."""
