@@ -26,19 +26,21 @@ class Actor:
     def is_owner(self) -> bool:
         return self.role == "owner"
 
-    def scope(self, queryset: QuerySet, vendor_path: str = "vendor") -> QuerySet:
-        """Rows of the actor's own vendor; officers see every vendor's; others none."""
-        if self.officer:
+    def scope(self, queryset: QuerySet, vendor_path: str = "vendor", *, own: bool = False) -> QuerySet:
+        """Rows of the actor's own vendor; officers see every vendor's unless `own` (the
+        vendor portal: an officer who also works for a vendor sees only that vendor
+        there); everyone else none. `vendor_path` is "pk" to scope Vendor itself."""
+        if self.officer and not own:
             return queryset
         if self.vendor is None:
             return queryset.none()
-        return queryset.filter(**{vendor_path: self.vendor})
+        return queryset.filter(**{vendor_path: self.vendor.pk})
 
-    def get(self, queryset: QuerySet, vendor_path: str = "vendor", **lookup):
+    def get(self, queryset: QuerySet, vendor_path: str = "vendor", *, own: bool = False, **lookup):
         """One row within scope, or Http404 (another vendor's id looks like no id at all)."""
         try:
-            return self.scope(queryset, vendor_path).get(**lookup)
-        except (queryset.model.DoesNotExist, ValueError, TypeError):
+            return self.scope(queryset, vendor_path, own=own).get(**lookup)
+        except (queryset.model.DoesNotExist, ValueError):
             raise Http404("Không tìm thấy.") from None
 
     def require_vendor(self, *, owner: bool = False) -> object:
@@ -59,14 +61,29 @@ ANONYMOUS = Actor(user=None, vendor=None, role=None, officer=False)
 
 
 def actor_for(user) -> Actor:
+    """The actor for a user, looked up once per user object (so once per request: the
+    navigation and the view share it)."""
     if user is None or not user.is_authenticated or not user.is_active:
         return ANONYMOUS
+    cached = getattr(user, "_marketplace_actor", None)
+    if cached is not None:
+        return cached
     from vendors.onboarding.models import Membership
 
     membership = Membership.objects.select_related("vendor").filter(user=user).first()
-    return Actor(
+    actor = Actor(
         user=user,
         vendor=membership.vendor if membership else None,
         role=membership.role if membership else None,
         officer=is_officer(user),
     )
+    user._marketplace_actor = actor
+    return actor
+
+
+def forget_actor(user) -> None:
+    """Drop the cached actor after the user's membership changed in this request."""
+    try:
+        delattr(user, "_marketplace_actor")  # delattr, not vars(): request.user is a lazy proxy
+    except AttributeError:
+        pass

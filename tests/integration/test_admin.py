@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db
 CHANGELIST = "/admin/registry/certificate/"
 ADD = "/admin/registry/certificate/add/"
 PRODUCER_ADD = "/admin/registry/producer/add/"
-QUERIES_PER_CHANGELIST = 12  # session, user, permissions, counts, rows and the filters' choices: never per row
+QUERIES_PER_CHANGELIST = 13  # session, user, permissions, vendor membership (navigation), counts, rows, filter choices: never per row
 NO_INLINE_FORMS = {
     "events-TOTAL_FORMS": "0", "events-INITIAL_FORMS": "0",
     "certificates-TOTAL_FORMS": "0", "certificates-INITIAL_FORMS": "0",

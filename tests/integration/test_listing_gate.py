@@ -14,6 +14,7 @@ from vendors.listings.services import (
     listing_create,
     listing_hide,
     listing_publish,
+    listing_update,
     listings_recheck,
 )
 from vendors.onboarding.models import Membership, Vendor
@@ -159,3 +160,21 @@ def test_tourism_services_take_no_weight():
         listing_create(vendor=vendor, certificate=certificate, today=TODAY(),
                        variants=[VariantInput(name="Vé", sku="TD-2", price_vnd=1, stock=1, weight_grams=100)])
     assert refused.value.field == "weight_grams"
+
+
+def test_two_variants_can_swap_their_skus():
+    listing, _ = on_sale_listing()
+    small, large = listing.variants.all()
+    swapped = [VariantInput(id=small.id, name="Hộp 250 g", sku="CF-500", price_vnd=120_000, stock=10, weight_grams=250),
+               VariantInput(id=large.id, name="Hộp 500 g", sku="CF-250", price_vnd=200_000, stock=5, weight_grams=500)]
+    listing_update(listing=listing, title=listing.title, description="", variants=swapped)
+    assert list(listing.variants.values_list("id", "sku")) == [(small.id, "CF-500"), (large.id, "CF-250")]
+
+
+def test_a_bad_second_variant_is_named_in_the_message():
+    listing, _ = on_sale_listing()
+    variants = [VariantInput(name="Hộp 250 g", sku="CF-250", price_vnd=120_000, stock=10, weight_grams=250),
+                VariantInput(name="Hộp 500 g", sku="CF-500", price_vnd=0, stock=5, weight_grams=500)]
+    with pytest.raises(ListingError) as refused:
+        listing_update(listing=listing, title=listing.title, description="", variants=variants)
+    assert refused.value.message == "Phân loại 2: Giá phải lớn hơn 0 đồng."

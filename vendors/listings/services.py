@@ -3,12 +3,15 @@ transaction; the certification gate (ocop_rules.listing_decision) decides what i
 from __future__ import annotations
 
 import io
+import re
 from dataclasses import dataclass
 from datetime import date
 
 from django.core.files.base import ContentFile
-from django.db import transaction
-from PIL import Image, UnidentifiedImageError
+from django.db import IntegrityError, transaction
+from django.db.models import CharField, Value
+from django.db.models.functions import Cast, Concat
+from PIL import Image, ImageOps, UnidentifiedImageError
 
 import ocop_rules
 from vendors.errors import UserError
@@ -19,7 +22,9 @@ from .models import Listing, OutboxEvent, Photo, Variant
 
 MAX_PHOTO_BYTES = 5 * 1024 * 1024
 MAX_PHOTO_PIXELS = 40_000_000
-PHOTO_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
+# Pillow reads many phones' JPEGs (multi-picture: Samsung, iPhone portrait) as "MPO".
+PHOTO_FORMATS = {"JPEG": "jpg", "MPO": "jpg", "PNG": "png", "WEBP": "webp"}
+SKU = re.compile(r"[A-Z0-9][A-Z0-9._-]{0,63}")
 THUMBNAIL_SIZE = (480, 480)
 MAX_VARIANTS = 20
 
@@ -80,28 +85,48 @@ def _check_variants(certificate: Certificate, variants: list[VariantInput], list
     taken = Variant.objects.filter(sku__in=skus).exclude(id__in=own_ids).values_list("sku", flat=True).first()
     if taken:
         raise ListingError(f"Mã SKU {taken} đã được dùng.", code="duplicate", field="sku")
-    for variant in variants:
+    for number, variant in enumerate(variants, start=1):
+        # Name the variant when there are several, so the vendor knows which row to fix.
+        where = f"Phân loại {number}: " if len(variants) > 1 else ""
+
+        def refuse(message: str, code: str, field: str) -> ListingError:
+            return ListingError(where + message, code=code, field=field)
+
         if variant.id is not None and variant.id not in own_ids:
-            raise ListingError("Không tìm thấy phân loại.", code="not_found", field="variants")
+            raise refuse("Không tìm thấy phân loại.", "not_found", "variants")
         if not variant.name.strip():
-            raise ListingError("Cần tên phân loại.", code="required", field="name")
+            raise refuse("Cần tên phân loại.", "required", "name")
         if not variant.sku.strip():
-            raise ListingError("Cần mã SKU.", code="required", field="sku")
+            raise refuse("Cần mã SKU.", "required", "sku")
+        if not SKU.fullmatch(variant.sku.strip().upper()):
+            raise refuse("Mã SKU chỉ gồm chữ, số, dấu chấm, gạch ngang, gạch dưới (tối đa 64 ký tự).", "invalid", "sku")
+        if len(variant.name.strip()) > 64:
+            raise refuse("Tên phân loại tối đa 64 ký tự.", "invalid", "name")
         if variant.price_vnd is None or variant.price_vnd <= 0:
-            raise ListingError("Giá phải lớn hơn 0 đồng.", code="invalid", field="price_vnd")
+            raise refuse("Giá phải lớn hơn 0 đồng.", "invalid", "price_vnd")
         if variant.stock is None or variant.stock < 0:
-            raise ListingError("Tồn kho không được âm.", code="invalid", field="stock")
+            raise refuse("Tồn kho không được âm.", "invalid", "stock")
         if ships and not variant.weight_grams:
-            raise ListingError("Cần khối lượng (gam) để tính phí vận chuyển.", code="required", field="weight_grams")
+            raise refuse("Cần khối lượng (gam) để tính phí vận chuyển.", "required", "weight_grams")
         if not ships and variant.weight_grams:
-            raise ListingError("Dịch vụ du lịch không có khối lượng và không giao hàng.", code="invalid", field="weight_grams")
+            raise refuse("Dịch vụ du lịch không có khối lượng và không giao hàng.", "invalid", "weight_grams")
 
 
 def _save_variants(listing: Listing, variants: list[VariantInput]) -> None:
+    try:
+        with transaction.atomic():
+            _write_variants(listing, variants)
+    except IntegrityError:  # another listing took the same SKU at the same moment
+        raise ListingError("Mã SKU vừa được dùng cho sản phẩm khác.", code="duplicate", field="sku") from None
+
+
+def _write_variants(listing: Listing, variants: list[VariantInput]) -> None:
     existing = {v.id: v for v in listing.variants.all()}
     keep = {v.id for v in variants if v.id is not None}
     Variant.objects.filter(listing=listing).exclude(id__in=keep).delete()
-    # Free SKUs being renamed before writing the new ones (unique across the shop).
+    # SKUs are unique across the shop: park the kept variants' SKUs on placeholders
+    # first, so swapping two SKUs or reusing a renamed one does not collide mid-way.
+    Variant.objects.filter(id__in=keep).update(sku=Concat(Value("~"), Cast("id", CharField())))
     for index, data in enumerate(variants):
         variant = existing.get(data.id) if data.id is not None else Variant(listing=listing)
         variant.name = data.name.strip()
@@ -120,6 +145,7 @@ def listing_create(
 ) -> Listing:
     """A new listing of one of the vendor's valid certificates; the title defaults to
     the certified product name."""
+    vendor = Vendor.objects.select_for_update().get(pk=vendor.pk)  # a suspension commits first or waits
     _check_certificate(vendor, certificate, today)
     _check_variants(certificate, variants, None)
     listing = Listing.objects.create(
@@ -144,6 +170,8 @@ def listing_update(
     title = (title or "").strip()
     if not title:
         raise ListingError("Cần tên sản phẩm.", code="required", field="title")
+    if len(title) > 255:
+        raise ListingError("Tên sản phẩm tối đa 255 ký tự.", code="invalid", field="title")
     listing.title = title
     listing.description = (description or "").strip()
     listing.save(update_fields=["title", "description", "updated_at"])
@@ -171,6 +199,7 @@ def listing_hide(*, listing: Listing) -> Listing:
 @transaction.atomic
 def listing_publish(*, listing: Listing, today: date) -> Listing:
     """Put a draft or hidden listing on sale, if the certification gate allows it."""
+    Vendor.objects.select_for_update().filter(pk=listing.vendor_id).first()  # see listing_create
     listing = Listing.objects.select_for_update().select_related("certificate", "vendor").get(pk=listing.pk)
     listing.certificate = latest_certificate(listing.certificate)
     decision = ocop_rules.listing_decision(listing.certificate, listing.vendor.state, today)
@@ -205,7 +234,7 @@ def listing_add_photo(*, listing: Listing, upload, alt: str = "") -> Photo:
     """A photo, checked by decoding it (not by its name), with a thumbnail made by Pillow."""
     image, data = _read_image(upload)
     extension = PHOTO_FORMATS[image.format]
-    thumbnail = image.convert("RGB")
+    thumbnail = ImageOps.exif_transpose(image).convert("RGB")  # phones store portrait photos sideways
     thumbnail.thumbnail(THUMBNAIL_SIZE)
     buffer = io.BytesIO()
     thumbnail.save(buffer, format="JPEG", quality=85)

@@ -17,6 +17,7 @@ from PIL import Image, UnidentifiedImageError
 
 import ocop_rules
 from ocop_rules import VendorState
+from vendors.access import forget_actor
 from vendors.errors import UserError
 from vendors.registry import places
 from vendors.registry.models import Producer
@@ -26,7 +27,9 @@ from .models import Decision, Document, Invitation, Membership, Vendor
 from .selectors import certifiable_certificates
 
 MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
+MAX_DOCUMENT_PIXELS = 60_000_000
 EDITABLE_STATES = {VendorState.DRAFT, VendorState.CHANGES_REQUESTED}
+BANK_FIELDS = ("bank_name", "bank_account_number", "bank_account_holder")
 PHONE = re.compile(r"0\d{9,10}")
 IDENTITY_NUMBER = re.compile(r"\d{12}")
 
@@ -87,8 +90,13 @@ def _clean_application(data: ApplicationInput) -> dict[str, str]:
         if not value:
             raise OnboardingError(f"Cần {label}.", code="required", field=name)
         cleaned[name] = value
-    if not re.fullmatch(r"[0-9]{6,20}", cleaned["bank_account_number"].replace(" ", "")):
+    cleaned["bank_account_number"] = cleaned["bank_account_number"].replace(" ", "")
+    if not re.fullmatch(r"[0-9]{6,20}", cleaned["bank_account_number"]):
         raise OnboardingError("Số tài khoản gồm 6–20 chữ số.", code="invalid", field="bank_account_number")
+    for name, value in cleaned.items():
+        limit = Vendor._meta.get_field(name).max_length
+        if limit and len(value) > limit:
+            raise OnboardingError(f"Quá dài (tối đa {limit} ký tự).", code="invalid", field=name)
     return cleaned
 
 
@@ -103,17 +111,33 @@ def application_save(*, user, data: ApplicationInput, vendor: Vendor | None = No
         if Membership.objects.filter(user=user).exists():
             raise OnboardingError("Tài khoản này đã thuộc một gian hàng.", code="already_member")
         vendor = Vendor(state=VendorState.DRAFT)
-    elif VendorState(vendor.state) not in EDITABLE_STATES:
-        raise OnboardingError("Hồ sơ đã nộp, không sửa được lúc này.", code="invalid_state")
-    elif cleaned["bank_account_number"] != vendor.bank_account_number and not _is_owner(user, vendor):
-        raise OnboardingError("Chỉ chủ gian hàng được đổi tài khoản ngân hàng.", code="permission_denied")
+    else:
+        # Lock and re-read: a submit racing this edit must not be written back over.
+        vendor = _locked(vendor)
+    if vendor.pk is not None:
+        if VendorState(vendor.state) not in EDITABLE_STATES:
+            raise OnboardingError("Hồ sơ đã nộp, không sửa được lúc này.", code="invalid_state")
+        bank_changed = any(cleaned[name] != getattr(vendor, name) for name in BANK_FIELDS)
+        if bank_changed and not _is_owner(user, vendor):
+            raise OnboardingError("Chỉ chủ gian hàng được đổi tài khoản ngân hàng.", code="permission_denied")
+    duplicate = OnboardingError("Mã số thuế này đã đăng ký gian hàng.", code="duplicate", field="tax_number")
     if Vendor.objects.filter(tax_number=cleaned["tax_number"]).exclude(pk=vendor.pk).exists():
-        raise OnboardingError("Mã số thuế này đã đăng ký gian hàng.", code="duplicate", field="tax_number")
+        raise duplicate
+    if vendor.pk is not None and cleaned["tax_number"] != vendor.tax_number:
+        vendor.producer = None  # the registry link follows the tax number; submit links it again
     for name, value in cleaned.items():
         setattr(vendor, name, value)
-    vendor.save()
+    try:
+        with transaction.atomic():
+            if vendor.pk is None:
+                vendor.save()
+            else:
+                vendor.save(update_fields=[*cleaned, "name_folded", "producer", "updated_at"])
+    except IntegrityError:  # the same tax number applied for at the same moment
+        raise duplicate from None
     if not vendor.memberships.exists():
         Membership.objects.create(vendor=vendor, user=user, role=Membership.Role.OWNER)
+        forget_actor(user)
     return vendor
 
 
@@ -128,9 +152,11 @@ def _sniff_document(upload) -> str:
         return "application/pdf"
     try:
         with Image.open(upload) as image:
+            if image.width * image.height > MAX_DOCUMENT_PIXELS:
+                raise OnboardingError("Ảnh có kích thước quá lớn.", code="invalid", field="document")
             image.verify()
             kind = image.format
-    except (UnidentifiedImageError, OSError, SyntaxError):
+    except (UnidentifiedImageError, OSError, SyntaxError, Image.DecompressionBombError):
         kind = None
     finally:
         upload.seek(0)
@@ -190,17 +216,30 @@ def application_submit(*, vendor: Vendor, user) -> Vendor:
     _require_state(vendor, VendorState.DRAFT, VendorState.CHANGES_REQUESTED)
     if not vendor.documents.filter(kind=Document.Kind.BUSINESS_LICENCE).exists():
         raise OnboardingError("Cần tải lên giấy chứng nhận đăng ký kinh doanh.", code="required", field="document")
-    vendor.producer = Producer.objects.filter(tax_number=vendor.tax_number).first()
+    producer = Producer.objects.filter(tax_number=vendor.tax_number).first()
+    if producer is not None and Vendor.objects.filter(producer=producer).exclude(pk=vendor.pk).exists():
+        raise OnboardingError(
+            "Chủ thể có mã số thuế này đã có gian hàng trên sàn; liên hệ cán bộ OCOP nếu có nhầm lẫn.",
+            code="duplicate", field="tax_number",
+        )
+    vendor.producer = producer
     vendor.submitted_at = timezone.now()
     _transition(vendor, Decision.Action.SUBMIT, VendorState.SUBMITTED, actor=user)
     return vendor
 
 
+def registry_producer(vendor: Vendor) -> Producer | None:
+    """The registry producer with the application's tax number (exact match only), also
+    when it was added to the registry after the application was submitted."""
+    return vendor.producer or Producer.objects.filter(tax_number=vendor.tax_number).first()
+
+
 def approval_blocker(vendor: Vendor, *, today) -> str | None:
     """Why this application cannot be approved, in plain words; None when it can."""
-    if vendor.producer_id is None:
+    producer = registry_producer(vendor)
+    if producer is None:
         return "Không có chủ thể nào trong sổ đăng ký OCOP trùng mã số thuế của hồ sơ."
-    if not certifiable_certificates(vendor.producer, today=today):
+    if not certifiable_certificates(producer, today=today):
         return "Chủ thể chưa có giấy chứng nhận OCOP (3 sao trở lên) còn hiệu lực."
     return None
 
@@ -212,6 +251,7 @@ def application_approve(*, vendor: Vendor, officer, today, reason: str = "") -> 
     blocker = approval_blocker(vendor, today=today)
     if blocker:
         raise OnboardingError(f"Chưa duyệt được: {blocker}", code="not_certified")
+    vendor.producer = registry_producer(vendor)
     vendor.approved_at = timezone.now()
     decision = _transition(vendor, Decision.Action.APPROVE, VendorState.APPROVED, actor=officer, reason=reason)
     _notify(vendor, decision)
@@ -265,18 +305,28 @@ DECISION_SUBJECTS = {
 
 
 def _notify(vendor: Vendor, decision: Decision) -> None:
-    """Email the owner after commit (never inside the transaction)."""
+    """Email the owner through a Celery task enqueued after commit: a mail server that is
+    down delays the email (the task retries), never the officer's decision."""
+    from .tasks import send_decision_email
+
+    send_decision_email.delay_on_commit(decision.id)
+
+
+def decision_email_send(*, decision_id: int) -> bool:
+    """Send the owner the email of one decision; False when the vendor has no owner."""
+    decision = Decision.objects.select_related("vendor").get(pk=decision_id)
+    vendor = decision.vendor
     owner = Membership.objects.filter(vendor=vendor, role=Membership.Role.OWNER).select_related("user").first()
     if owner is None:
-        return
+        return False
     subject = f"[OCOP] {DECISION_SUBJECTS[decision.action]}"
     body = (
         f"Kính gửi {vendor.representative_name},\n\n{DECISION_SUBJECTS[decision.action]}: {vendor.name}.\n"
         + (f"Lý do: {decision.reason}\n" if decision.reason else "")
         + "\nOCOP Marketplace"
     )
-    email = owner.user.email
-    transaction.on_commit(lambda: send_mail(subject, body, None, [email]))
+    send_mail(subject, body, None, [owner.user.email])
+    return True
 
 
 @transaction.atomic
@@ -289,11 +339,15 @@ def invitation_create(*, vendor: Vendor, user, email: str) -> Invitation:
         raise OnboardingError("Email không hợp lệ.", code="invalid", field="email")
     if Membership.objects.filter(user__email=email).exists():
         raise OnboardingError("Người này đã thuộc một gian hàng.", code="already_member", field="email")
-    try:
-        with transaction.atomic():
-            return Invitation.objects.create(vendor=vendor, email=email, invited_by=user)
-    except IntegrityError:
-        raise OnboardingError("Đã mời email này và lời mời chưa được nhận.", code="duplicate", field="email") from None
+    # Inviting the same address again renews the open invitation (a new link is mailed).
+    invitation, created = Invitation.objects.get_or_create(
+        vendor=vendor, email=email, accepted_at__isnull=True, defaults={"invited_by": user}
+    )
+    if not created:
+        invitation.invited_by = user
+        invitation.created_at = timezone.now()
+        invitation.save(update_fields=["invited_by", "created_at"])
+    return invitation
 
 
 @transaction.atomic
@@ -307,4 +361,6 @@ def invitation_accept(*, invitation: Invitation, user) -> Membership:
         raise OnboardingError("Tài khoản này đã thuộc một gian hàng.", code="already_member")
     invitation.accepted_at = timezone.now()
     invitation.save(update_fields=["accepted_at"])
-    return Membership.objects.create(vendor=invitation.vendor, user=user, role=Membership.Role.STAFF)
+    membership = Membership.objects.create(vendor=invitation.vendor, user=user, role=Membership.Role.STAFF)
+    forget_actor(user)
+    return membership

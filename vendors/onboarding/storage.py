@@ -1,13 +1,31 @@
 """Private file storage: applicants' documents are never under MEDIA_URL; a view that
 checks who is asking serves them."""
+import os
+
 from django.conf import settings
 from django.core.files.storage import FileSystemStorage
-from django.utils.functional import LazyObject
+from django.utils.deconstruct import deconstructible
 
 
-class PrivateStorage(LazyObject):
-    def _setup(self):
-        self._wrapped = FileSystemStorage(location=settings.PRIVATE_MEDIA_ROOT, base_url=None)
+@deconstructible
+class PrivateStorage(FileSystemStorage):
+    """Files under settings.PRIVATE_MEDIA_ROOT, read at each use (migrations record no
+    machine path, and tests can point it at a temporary folder)."""
+
+    def __init__(self):
+        super().__init__(base_url=None)
+
+    @property
+    def base_location(self):
+        return str(settings.PRIVATE_MEDIA_ROOT)
+
+    @property
+    def location(self):
+        return os.path.abspath(self.base_location)
+
+    @property
+    def base_url(self):
+        return None
 
 
 private_storage = PrivateStorage()

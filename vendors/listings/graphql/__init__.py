@@ -1,0 +1,1 @@
+"""Listings' GraphQL API: a vendor's own listings, changed only by the vendor's users."""

@@ -1,0 +1,1 @@
+"""Onboarding's GraphQL API: the applicant's own vendor, officers' review and decisions."""
