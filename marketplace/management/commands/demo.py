@@ -43,6 +43,7 @@ class Command(BaseCommand):
             self.stdout.write(f"Đã tạo cơ sở dữ liệu {settings.DATABASES['default']['NAME']}.")
         call_command("migrate", interactive=False, verbosity=0)
         call_command("seed_demo", stdout=self.stdout)
+        call_command("seed_demo_vendors", stdout=self.stdout)
         if no_serve:
             return
         worker = subprocess.Popen(
