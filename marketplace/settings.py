@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "vendors.registry",
     "vendors.onboarding",
     "vendors.listings",
+    "storefront_adapter",
 ]
 
 MIDDLEWARE = [

@@ -1,4 +1,6 @@
-"""Everything that speaks to Saleor (GraphQL client, app manifest, webhooks, sync).
+"""Everything that speaks to Saleor: the GraphQL client and its named operations, the app
+manifest and install handshake, the signed-webhook receiver, and (next) the catalogue sync.
 
-Empty until the Saleor App issue: nothing in the registry talks to Saleor yet.
+Saleor is never forked or patched: we talk to it only through its GraphQL API with the
+app's token, and its JWS-signed webhooks.
 """
