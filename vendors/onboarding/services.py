@@ -258,41 +258,39 @@ def application_approve(*, vendor: Vendor, officer, today, reason: str = "") -> 
     return vendor
 
 
+def _decide(vendor: Vendor, action: str, *, allowed_from: VendorState, to_state: VendorState, officer,
+            reason: str, reason_required: bool) -> Vendor:
+    """One officer decision: lock, check the state, keep the decision, email the applicant."""
+    reason = _require_reason(reason) if reason_required else (reason or "").strip()
+    vendor = _locked(vendor)
+    _require_state(vendor, allowed_from)
+    _notify(vendor, _transition(vendor, action, to_state, actor=officer, reason=reason))
+    return vendor
+
+
 @transaction.atomic
 def application_reject(*, vendor: Vendor, officer, reason: str) -> Vendor:
-    reason = _require_reason(reason)
-    vendor = _locked(vendor)
-    _require_state(vendor, VendorState.SUBMITTED)
-    _notify(vendor, _transition(vendor, Decision.Action.REJECT, VendorState.REJECTED, actor=officer, reason=reason))
-    return vendor
+    return _decide(vendor, Decision.Action.REJECT, allowed_from=VendorState.SUBMITTED,
+                   to_state=VendorState.REJECTED, officer=officer, reason=reason, reason_required=True)
 
 
 @transaction.atomic
 def application_request_changes(*, vendor: Vendor, officer, reason: str) -> Vendor:
-    reason = _require_reason(reason)
-    vendor = _locked(vendor)
-    _require_state(vendor, VendorState.SUBMITTED)
-    _notify(vendor, _transition(vendor, Decision.Action.REQUEST_CHANGES, VendorState.CHANGES_REQUESTED,
-                                actor=officer, reason=reason))
-    return vendor
+    return _decide(vendor, Decision.Action.REQUEST_CHANGES, allowed_from=VendorState.SUBMITTED,
+                   to_state=VendorState.CHANGES_REQUESTED, officer=officer, reason=reason, reason_required=True)
 
 
 @transaction.atomic
 def vendor_suspend(*, vendor: Vendor, officer, reason: str) -> Vendor:
-    """Suspension takes every listing of the vendor off sale at once."""
-    reason = _require_reason(reason)
-    vendor = _locked(vendor)
-    _require_state(vendor, VendorState.APPROVED)
-    _notify(vendor, _transition(vendor, Decision.Action.SUSPEND, VendorState.SUSPENDED, actor=officer, reason=reason))
-    return vendor
+    """Suspension takes every listing of the vendor off sale at once (vendor_state_changed)."""
+    return _decide(vendor, Decision.Action.SUSPEND, allowed_from=VendorState.APPROVED,
+                   to_state=VendorState.SUSPENDED, officer=officer, reason=reason, reason_required=True)
 
 
 @transaction.atomic
 def vendor_reinstate(*, vendor: Vendor, officer, reason: str = "") -> Vendor:
-    vendor = _locked(vendor)
-    _require_state(vendor, VendorState.SUSPENDED)
-    _notify(vendor, _transition(vendor, Decision.Action.REINSTATE, VendorState.APPROVED, actor=officer, reason=reason))
-    return vendor
+    return _decide(vendor, Decision.Action.REINSTATE, allowed_from=VendorState.SUSPENDED,
+                   to_state=VendorState.APPROVED, officer=officer, reason=reason, reason_required=False)
 
 
 DECISION_SUBJECTS = {
