@@ -15,7 +15,7 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -49,14 +49,6 @@ def portal_view(view):
         return view(request, dataclasses.replace(actor, officer=False), *args, **kwargs)
 
     return wrapper
-
-
-def _url(name: str, fallback: str) -> str:
-    """Pages another part of the portal owns, which may not be wired yet."""
-    try:
-        return reverse(name)
-    except NoReverseMatch:
-        return fallback
 
 
 def _show_error(error: ListingError, form) -> str:
@@ -224,7 +216,7 @@ def users(request: HttpRequest, actor: Actor) -> HttpResponse:
             "members": actor.scope(selectors.members()),
             "invitations": actor.scope(selectors.pending_invitations()),
             # Only the owner invites (the invitation itself is onboarding's view).
-            "invite_url": _url("onboarding:invite", "/apply/invite/") if actor.is_owner else "",
+            "invite_url": reverse("onboarding:invite") if actor.is_owner else "",
             "actor": actor,
         },
     )
@@ -240,7 +232,7 @@ def profile(request: HttpRequest, actor: Actor) -> HttpResponse:
         {
             "profile": profile,
             # Staff never change bank details; the owner only while the application is editable.
-            "apply_url": _url("onboarding:apply", "/apply/") if actor.is_owner and profile.application_editable else "",
+            "apply_url": reverse("onboarding:apply") if actor.is_owner and profile.application_editable else "",
             "actor": actor,
         },
     )
