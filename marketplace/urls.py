@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 from graphene_django.views import GraphQLView
@@ -21,3 +22,7 @@ urlpatterns = [
     path("officer/vendors/", include("vendors.onboarding.officer_urls")),
     path("portal/", include("vendors.listings.urls")),
 ]
+if settings.DEBUG:
+    # Listing photos in development. MEDIA_ROOT holds only public files (personal data
+    # lives in PRIVATE_MEDIA_ROOT); in production the proxy or object storage serves it.
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -12,7 +12,7 @@ import ocop_rules
 from ocop_rules import ProducerKind, VendorState
 from vendors.registry.models import Producer
 
-from .storage import private_storage
+from vendors.storage import private_storage
 
 STATE_CHOICES = [(state.value, state.label_vi) for state in VendorState]
 KIND_CHOICES = [(kind.value, kind.label_vi) for kind in ProducerKind]

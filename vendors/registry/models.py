@@ -20,6 +20,7 @@ from ocop_rules import (
     IssuingLevel,
     ProducerKind,
 )
+from vendors.storage import private_storage
 
 PRODUCER_KIND_CHOICES = [(kind.value, kind.label_vi) for kind in ProducerKind]
 PRODUCT_GROUP_CHOICES = [(group.code, group.name_vi) for group in PRODUCT_GROUPS] + [
@@ -237,7 +238,8 @@ class RegistryImport(models.Model):
         CHECKED = "checked", "Đã kiểm tra (chạy thử, chưa ghi)"
         REJECTED = "rejected", "Bị từ chối"
 
-    file = models.FileField("tệp", upload_to="registry_imports/%Y/%m/")
+    # Official lists carry producers' phone numbers and emails: private storage.
+    file = models.FileField("tệp", storage=private_storage, upload_to="registry_imports/%Y/%m/")
     original_name = models.CharField("tên tệp", max_length=255)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, verbose_name="người tải lên"

@@ -2,7 +2,7 @@
 
 import django.db.models.deletion
 import ocop_rules.listing
-import vendors.onboarding.storage
+import vendors.storage
 from django.conf import settings
 from django.db import migrations, models
 
@@ -52,7 +52,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('kind', models.CharField(choices=[('business_licence', 'Giấy chứng nhận đăng ký kinh doanh'), ('other', 'Tài liệu khác')], default='business_licence', max_length=32, verbose_name='loại tài liệu')),
-                ('file', models.FileField(storage=vendors.onboarding.storage.PrivateStorage(), upload_to='vendor-documents/%Y/%m/', verbose_name='tệp')),
+                ('file', models.FileField(storage=vendors.storage.PrivateStorage(), upload_to='vendor-documents/%Y/%m/', verbose_name='tệp')),
                 ('original_name', models.CharField(max_length=255)),
                 ('content_type', models.CharField(max_length=64)),
                 ('size', models.PositiveIntegerField()),

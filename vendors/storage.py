@@ -1,5 +1,5 @@
-"""Private file storage: applicants' documents are never under MEDIA_URL; a view that
-checks who is asking serves them."""
+"""Private file storage for personal data (applicants' documents, officers' uploaded lists):
+never under MEDIA_URL; a view that checks who is asking serves them."""
 import os
 
 from django.conf import settings
