@@ -5,6 +5,8 @@ With DEBUG off the process refuses to start on a default or missing secret.
 """
 from __future__ import annotations
 
+import base64
+import hashlib
 import os
 from pathlib import Path
 
@@ -164,6 +166,20 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Saleor and Stripe: used from the Saleor App issue on; empty means not configured.
 SALEOR_API_URL = os.environ.get("SALEOR_API_URL", "")
 SALEOR_ALLOWED_API_URLS = env_list("SALEOR_ALLOWED_API_URLS", SALEOR_API_URL)
+# The App's identifier in its manifest; Saleor refuses a second app with the same one.
+SALEOR_APP_ID = os.environ.get("SALEOR_APP_ID", "ocop.marketplace")
+# How long a Saleor's published signing keys (JWKS) are trusted before fetching them again;
+# an unknown key id fetches them again at once, so Saleor rotating its key costs nothing.
+SALEOR_JWKS_CACHE_SECONDS = int(os.environ.get("SALEOR_JWKS_CACHE_SECONDS", "300"))
+# Encrypts secrets at rest (the Saleor app token): a Fernet key, made with
+#   python -c "from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())"
+# Several keys separated by commas rotate it: the first encrypts, every one decrypts.
+# Unset, it is derived from SECRET_KEY (strong in production, see above); then changing
+# SECRET_KEY makes stored tokens unreadable, so set this before rotating SECRET_KEY
+# (to the old derived value, first in the list) or re-install the app afterwards.
+FIELD_ENCRYPTION_KEY = os.environ.get("FIELD_ENCRYPTION_KEY") or base64.urlsafe_b64encode(
+    hashlib.sha256(f"ocop-marketplace/field-encryption/{SECRET_KEY}".encode()).digest()
+).decode()
 STRIPE_SECRET_KEY = os.environ.get("STRIPE_SECRET_KEY", "")
 STRIPE_WEBHOOK_SECRET = os.environ.get("STRIPE_WEBHOOK_SECRET", "")
 

@@ -21,6 +21,7 @@ urlpatterns = [
     path("apply/", include("vendors.onboarding.urls")),
     path("officer/vendors/", include("vendors.onboarding.officer_urls")),
     path("portal/", include("vendors.listings.urls")),
+    path("saleor/", include("storefront_adapter.urls")),
 ]
 if settings.DEBUG:
     # Listing photos in development. MEDIA_ROOT holds only public files (personal data

@@ -1,0 +1,117 @@
+"""The Saleor side of the App: where it is installed, and the webhooks Saleor sent it.
+
+The app token is a bearer secret with the App's permissions on the whole shop, so it is
+kept only encrypted (storefront_adapter.crypto); nothing here ever shows it.
+"""
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+
+class SaleorInstallation(models.Model):
+    """One Saleor the App is installed in, keyed by its GraphQL URL (normalised to end in
+    one "/", as Saleor sends it in Saleor-Api-Url). Installing again replaces the token."""
+
+    api_url = models.URLField("địa chỉ API Saleor", max_length=500, unique=True)
+    encrypted_token = models.TextField(editable=False)
+    # Saleor's global id of the App (from asking Saleor with the token at install time).
+    app_id = models.CharField("mã ứng dụng trong Saleor", max_length=100, blank=True)
+    # When Saleor gave the current token (the latest install).
+    installed_at = models.DateTimeField("cài đặt lúc", default=timezone.now)
+    updated_at = models.DateTimeField("cập nhật lúc", auto_now=True)
+
+    class Meta:
+        verbose_name = "kết nối Saleor"
+        verbose_name_plural = "kết nối Saleor"
+
+    def __str__(self) -> str:
+        return self.api_url
+
+
+class WebhookDelivery(models.Model):
+    """A webhook Saleor sent and we verified, recorded once (key) and then processed by a
+    Celery task; processed_at stays empty until its handler has run."""
+
+    installation = models.ForeignKey(
+        SaleorInstallation, on_delete=models.PROTECT, related_name="deliveries", verbose_name="kết nối Saleor"
+    )
+    # Saleor's asynchronous event type, e.g. PRODUCT_UPDATED.
+    event = models.CharField("sự kiện", max_length=64)
+    payload = models.JSONField("nội dung")
+    # sha256 of (Saleor, event, exact body): Saleor sends no delivery id, but its retries
+    # resend the stored payload byte for byte (see storefront_adapter.services).
+    key = models.CharField(max_length=64, unique=True)
+    received_at = models.DateTimeField("nhận lúc", default=timezone.now)
+    processed_at = models.DateTimeField("xử lý lúc", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "webhook từ Saleor"
+        verbose_name_plural = "webhook từ Saleor"
+        ordering = ["-received_at", "-id"]
+        indexes = [
+            # A sweep re-enqueues deliveries whose task was lost; it reads only these.
+            models.Index(fields=["received_at"], condition=Q(processed_at__isnull=True),
+                         name="storefront_delivery_pending"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.event} #{self.pk}"
+
+
+class SaleorObject(models.Model):
+    """What provisioning made in Saleor (channel, product types, attributes, categories,
+    shipping zone, warehouses), by our stable key, so the sync never looks them up twice."""
+
+    kind = models.CharField(max_length=32)
+    key = models.CharField(max_length=128, help_text="Our key: a slug, or vendor:<id> for warehouses.")
+    saleor_id = models.CharField(max_length=100)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "đối tượng trong Saleor"
+        verbose_name_plural = "đối tượng trong Saleor"
+        constraints = [models.UniqueConstraint(fields=["kind", "key"], name="saleor_object_once")]
+
+    def __str__(self) -> str:
+        return f"{self.kind}:{self.key} → {self.saleor_id}"
+
+
+class ListingSync(models.Model):
+    """A listing's state in Saleor: its product and variants, and the last outbox event applied."""
+
+    listing = models.OneToOneField("listings.Listing", on_delete=models.CASCADE, related_name="saleor_sync")
+    saleor_product_id = models.CharField(max_length=100, blank=True)
+    # {our variant id: Saleor variant id}
+    saleor_variant_ids = models.JSONField(default=dict, blank=True)
+    last_event_id = models.BigIntegerField(null=True, blank=True)
+    synced_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = "đồng bộ sản phẩm"
+        verbose_name_plural = "đồng bộ sản phẩm"
+
+
+class GateAuditEntry(models.Model):
+    """Something the certification gate undid or noticed in Saleor, for officers to read."""
+
+    class Action(models.TextChoices):
+        UNPUBLISHED = "unpublished", "Đã gỡ sản phẩm đăng bán trái quy định"
+        FOREIGN_PRODUCT = "foreign_product", "Sản phẩm không thuộc sàn OCOP"
+        OVERSOLD = "oversold", "Bán vượt tồn kho"
+
+    action = models.CharField("hành động", max_length=32, choices=Action.choices)
+    saleor_product_id = models.CharField(max_length=100, blank=True)
+    listing = models.ForeignKey("listings.Listing", on_delete=models.SET_NULL, null=True, blank=True)
+    reason = models.TextField("lý do")
+    details = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField("thời điểm", auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = "nhật ký kiểm soát Saleor"
+        verbose_name_plural = "nhật ký kiểm soát Saleor"
+        ordering = ["-created_at"]

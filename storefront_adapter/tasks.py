@@ -1,0 +1,11 @@
+from celery import shared_task
+
+from .services import webhook_delivery_process
+
+
+# Idempotent (the delivery is locked and marked processed once), so a redelivery after
+# a worker dies mid-task is safe: acks_late.
+@shared_task(acks_late=True)
+def process_webhook_delivery(delivery_id: int) -> bool:
+    """Run the handler of a webhook Saleor sent (enqueued after the delivery is committed)."""
+    return webhook_delivery_process(delivery_id=delivery_id)

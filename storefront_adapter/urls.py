@@ -1,0 +1,12 @@
+from django.urls import path
+
+from . import views
+
+app_name = "storefront"
+
+urlpatterns = [
+    path("manifest/", views.manifest, name="manifest"),
+    path("register/", views.register, name="register"),
+    path("webhooks/<slug:event>/", views.webhook, name="webhook"),
+    path("app/", views.app_page, name="app"),
+]
