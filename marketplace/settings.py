@@ -199,6 +199,15 @@ CELERY_BEAT_SCHEDULE = {
         "task": "vendors.listings.tasks.recheck_all_listings",
         "schedule": crontab(hour=1, minute=30),
     },
+    # Catch-up for outbox rows whose on-commit sync task was lost (Saleor down, worker restart).
+    "saleor-drain-outbox": {
+        "task": "storefront_adapter.sync_tasks.drain_outbox",
+        "schedule": 60.0,
+    },
+    "saleor-gate-sweep": {
+        "task": "storefront_adapter.gate_tasks.gate_sweep",
+        "schedule": crontab(hour=2, minute=0),
+    },
 }
 
 # OCOP: the days before expiry at which producers are warned (OCOP_RULES.md, flow 4).

@@ -2,14 +2,17 @@
 process_webhook_delivery, inside the transaction that marks the delivery processed, so a
 handler writes (outbox rows, sub-orders) and never calls out.
 
-No-ops for now: the certification gate on PRODUCT_* and the order split on ORDER_* come
-next (ARCHITECTURE.md, flows 4 and 5).
+PRODUCT_* run the certification gate and ORDER_CREATED takes the sold stock off our
+variants (storefront_adapter.gate); the order split on ORDER_* comes next (flow 5).
 """
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable
 
+from django.utils import timezone
+
+from . import gate, gate_tasks
 from .models import WebhookDelivery
 
 logger = logging.getLogger(__name__)
@@ -17,19 +20,27 @@ logger = logging.getLogger(__name__)
 Handler = Callable[[WebhookDelivery], None]
 
 
+def _gate_product(delivery: WebhookDelivery) -> None:
+    product = (delivery.payload or {}).get("product") or {}
+    channels = gate.product_channels_to_unpublish(product=product, today=timezone.localdate())
+    if channels:
+        # Saleor is called by the task, after this transaction commits; it writes the audit.
+        gate_tasks.unpublish_product.delay_on_commit(product["id"], channels)
+
+
 def product_created(delivery: WebhookDelivery) -> None:
-    """Next: a product made in Saleor by hand is checked by the certification gate."""
-    logger.info("PRODUCT_CREATED delivery %s: no handler yet", delivery.pk)
+    """A product made in Saleor by hand, and published, is checked by the certification gate."""
+    _gate_product(delivery)
 
 
 def product_updated(delivery: WebhookDelivery) -> None:
-    """Next: someone publishing by hand what ocop_rules forbids is undone and logged."""
-    logger.info("PRODUCT_UPDATED delivery %s: no handler yet", delivery.pk)
+    """Someone publishing by hand what ocop_rules forbids is undone (after commit) and logged."""
+    _gate_product(delivery)
 
 
 def order_created(delivery: WebhookDelivery) -> None:
-    """Next: the order is split into one sub-order per vendor."""
-    logger.info("ORDER_CREATED delivery %s: no handler yet", delivery.pk)
+    """What Saleor sold leaves our variants' stock, once per order. Next: the split per vendor."""
+    gate.order_stock_apply(delivery=delivery)
 
 
 def order_updated(delivery: WebhookDelivery) -> None:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import officer_views, views
 
 app_name = "storefront"
 
@@ -9,4 +9,5 @@ urlpatterns = [
     path("register/", views.register, name="register"),
     path("webhooks/<slug:event>/", views.webhook, name="webhook"),
     path("app/", views.app_page, name="app"),
+    path("audit/", officer_views.gate_audit, name="gate_audit"),
 ]
