@@ -226,7 +226,9 @@ LOGGING = {
 
 if not DEBUG:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
-    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+    # Saleor calls the app inside the deployment's private network (compose: http://web:8080):
+    # a redirect to https would make it drop the install handshake and the webhooks.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^saleor/"]
     SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000"))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
