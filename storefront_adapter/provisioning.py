@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from django.conf import settings
+
 import ocop_rules
 from ocop_rules import IssuingLevel
 from vendors.onboarding.models import Vendor
@@ -257,7 +259,9 @@ def categories_ensure(client: SaleorClient, report: ProvisionReport) -> None:
 
 
 def warehouse_reference(vendor_id: int) -> str:
-    return f"vendor-{vendor_id}"
+    """As products and variants: SALEOR_REFERENCE_PREFIX (empty in production) keeps test
+    databases sharing one Saleor from meeting each other's vendor 1."""
+    return f"{getattr(settings, 'SALEOR_REFERENCE_PREFIX', '')}vendor-{vendor_id}"
 
 
 def warehouse_address(vendor: Vendor) -> dict[str, str]:
