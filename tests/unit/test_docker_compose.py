@@ -549,3 +549,11 @@ def test_every_database_a_service_connects_to_exists_on_a_fresh_volume():
 
     assert wanted == {"marketplace", "saleor"}
     assert wanted <= _databases_created_on_a_fresh_volume()
+
+
+def test_private_files_have_a_volume_shared_by_web_and_worker_and_stay_out_of_the_image():
+    compose = yaml.safe_load((REPO_ROOT / "docker-compose.yml").read_text(encoding="utf-8"))
+    for service in ("web", "worker"):
+        assert "marketplace-private:/app/private-media" in compose["services"][service]["volumes"]
+    assert "PRIVATE_MEDIA_ROOT=/app/private-media" in (REPO_ROOT / "marketplace/deploy/Dockerfile").read_text()
+    assert "private-media/" in (REPO_ROOT / ".dockerignore").read_text().splitlines()
