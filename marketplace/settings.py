@@ -40,6 +40,11 @@ if not DEBUG and (SECRET_KEY == _DEV_SECRET_KEY or len(SECRET_KEY) < 50):
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if DEBUG else "")
 if not DEBUG and not ALLOWED_HOSTS:
     raise ImproperlyConfigured("ALLOWED_HOSTS must be set when DEBUG is off.")
+_LOCAL_HOSTS = {"localhost", "127.0.0.1", "[::1]", "testserver"}
+if SECRET_KEY == _DEV_SECRET_KEY and set(ALLOWED_HOSTS) - _LOCAL_HOSTS:
+    # A public host name with the development key (DEBUG forgotten, say) would let anyone
+    # forge sessions and signed links: refuse, whatever DEBUG says.
+    raise ImproperlyConfigured("SECRET_KEY must be set when ALLOWED_HOSTS names a public host.")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 # The public address printed in QR codes on packaging.

@@ -68,6 +68,9 @@ def fetch_jwks(url: str) -> dict:
     return jwks
 
 
+REFETCH_PAUSE = 30  # seconds between two re-fetches on an unknown key id
+
+
 class JwksKeys:
     """The signing keys one Saleor publishes, cached for `ttl` seconds and fetched again,
     once per lookup, when a key id is not among them (Saleor rotated its key)."""
@@ -85,7 +88,9 @@ class JwksKeys:
         if fresh:
             jwks = self._refetch()
         key = _rsa_key(jwks, kid)
-        if key is None and not fresh:
+        # An unknown kid fetches the keys again, but at most once per REFETCH_PAUSE seconds:
+        # unsigned requests with random kids must not turn every POST into a call to Saleor.
+        if key is None and not fresh and self._cache.add(self._cache_key + ":refetched", True, REFETCH_PAUSE):
             key = _rsa_key(self._refetch(), kid)
         return key
 

@@ -254,7 +254,8 @@ def test_bad_document_is_refused_and_nothing_is_stored(client, draft, private_ro
 
 @pytest.mark.parametrize(
     ("who", "status"),
-    [("owner", 200), ("staff", 200), ("officer", 200), ("other_vendor_owner", 404), ("buyer", 404), ("anonymous", 302)],
+    # A draft is the applicant's own: officers see its documents once it is submitted.
+    [("owner", 200), ("staff", 200), ("officer", 404), ("other_vendor_owner", 404), ("buyer", 404), ("anonymous", 302)],
 )
 def test_document_download_only_for_the_vendors_users_and_officers(client, who, status, officer):
     owner = make_confirmed_user("chu")
@@ -278,6 +279,19 @@ def test_document_download_only_for_the_vendors_users_and_officers(client, who, 
         assert response["X-Content-Type-Options"] == "nosniff"
     elif who == "anonymous":
         assert response["Location"] == f"/accounts/login/?next=/apply/documents/{document.pk}/"
+
+
+def test_officers_download_a_document_once_the_application_is_submitted(client, officer):
+    owner = make_confirmed_user("chu")
+    vendor = make_vendor(state="draft", owner=owner)
+    content = image_bytes("PDF")
+    client.force_login(owner)
+    upload(client, "giay-phep.pdf", content)
+    services.application_submit(vendor=vendor, user=owner)
+    client.force_login(officer)
+    response = client.get(f"/apply/documents/{Document.objects.get().pk}/")
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == content
 
 
 def test_download_name_carries_the_real_type_not_the_uploaded_extension(client, draft):

@@ -178,3 +178,24 @@ def test_a_bad_second_variant_is_named_in_the_message():
     with pytest.raises(ListingError) as refused:
         listing_update(listing=listing, title=listing.title, description="", variants=variants)
     assert refused.value.message == "Phân loại 2: Giá phải lớn hơn 0 đồng."
+
+
+def test_published_photos_carry_no_gps_position(tmp_path):
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    from vendors.listings.services import listing_add_photo
+
+    listing, _ = on_sale_listing()
+    exif = Image.Exif()
+    exif[0x8825] = {1: "N", 2: (11.0, 58.0, 0.0), 3: "E", 4: (107.0, 30.0, 0.0)}  # GPSInfo
+    buffer = io.BytesIO()
+    Image.new("RGB", (64, 48), "brown").save(buffer, format="JPEG", exif=exif)
+    assert Image.open(io.BytesIO(buffer.getvalue())).getexif().get(0x8825)  # the upload has a position
+
+    photo = listing_add_photo(listing=listing, upload=SimpleUploadedFile("ca-phe.jpg", buffer.getvalue()))
+
+    with photo.image.open("rb") as published:
+        assert Image.open(published).getexif().get(0x8825) is None

@@ -422,3 +422,17 @@ def test_only_officers_see_the_queue_and_decide(client, who, django_capture_on_c
     assert vendor.state == "submitted"
     assert vendor.decisions.count() == 1
     assert mail.outbox == []
+
+
+def test_an_officer_who_works_for_the_vendor_cannot_decide_on_it(client):
+    from tests.integration.factories import make_officer, make_vendor
+    from vendors.onboarding.models import Membership
+
+    vendor = make_vendor("HTX Gia đình", state="submitted")
+    officer = make_officer("canbo.thanhvien")
+    Membership.objects.create(vendor=vendor, user=officer, role="staff")
+    client.force_login(officer)
+    client.post(f"/officer/vendors/{vendor.pk}/decide/", {"action": "approve", "reason": ""})
+    vendor.refresh_from_db()
+    assert vendor.state == "submitted"
+    assert vendor.decisions.filter(action="approve").count() == 0

@@ -250,3 +250,14 @@ def test_a_real_saleor_signature_does_not_cover_a_changed_body():
     keys = JwksKeys(JWKS_URL, cache=fresh_cache(), ttl=300, fetch=FakeJwksEndpoint(REAL_SALEOR_JWK))
     with pytest.raises(SignatureInvalid):
         verify_signature(REAL_SALEOR_SIGNATURE, REAL_SALEOR_BODY.replace(b"UHJvZHVjdDoy", b"UHJvZHVjdDoz"), keys=keys)
+
+
+def test_a_flood_of_unknown_key_ids_fetches_the_keys_again_only_once_per_pause(keys, endpoint):
+    # given the keys are cached
+    verify_signature(sign_like_saleor(BODY, SALEOR_KEY, "saleor-1"), BODY, keys=keys)
+    # when many requests arrive with random key ids
+    for index in range(20):
+        with pytest.raises(SignatureInvalid):
+            verify_signature(sign_like_saleor(BODY, OTHER_KEY, f"random-{index}"), BODY, keys=keys)
+    # then Saleor's JWKS was fetched once for them all, not twenty times
+    assert endpoint.fetches == [JWKS_URL, JWKS_URL]

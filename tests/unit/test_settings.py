@@ -46,3 +46,9 @@ def test_database_and_redis_come_from_the_environment():
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["db.internal", "shop", "redis://cache:6379/3"]
+
+
+def test_a_public_host_with_the_development_secret_is_refused_even_in_debug():
+    result = manage("check", DEBUG="true", ALLOWED_HOSTS="ocop.example.vn")
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set when ALLOWED_HOSTS names a public host" in result.stderr

@@ -27,6 +27,7 @@ PHOTO_FORMATS = {"JPEG": "jpg", "MPO": "jpg", "PNG": "png", "WEBP": "webp"}
 SKU = re.compile(r"[A-Z0-9][A-Z0-9._-]{0,63}")
 THUMBNAIL_SIZE = (480, 480)
 MAX_VARIANTS = 20
+MAX_PHOTOS_PER_LISTING = 20
 
 
 class ListingError(UserError):
@@ -232,15 +233,25 @@ def _read_image(upload) -> tuple[Image.Image, bytes]:
 @transaction.atomic
 def listing_add_photo(*, listing: Listing, upload, alt: str = "") -> Photo:
     """A photo, checked by decoding it (not by its name), with a thumbnail made by Pillow."""
-    image, data = _read_image(upload)
+    if listing.photos.count() >= MAX_PHOTOS_PER_LISTING:
+        raise ListingError(f"Tối đa {MAX_PHOTOS_PER_LISTING} ảnh cho một sản phẩm.", code="invalid", field="photo")
+    image, _ = _read_image(upload)
+    # Re-encoded, never the uploaded bytes: phones write the GPS position (often the
+    # producer's home) into EXIF, and anything appended to the file would be published.
+    upright = ImageOps.exif_transpose(image)  # phones store portrait photos sideways
     extension = PHOTO_FORMATS[image.format]
-    thumbnail = ImageOps.exif_transpose(image).convert("RGB")  # phones store portrait photos sideways
+    published = io.BytesIO()
+    if extension == "jpg":
+        upright.convert("RGB").save(published, format="JPEG", quality=90)
+    else:
+        upright.save(published, format=image.format if image.format != "MPO" else "JPEG")
+    thumbnail = upright.convert("RGB")
     thumbnail.thumbnail(THUMBNAIL_SIZE)
     buffer = io.BytesIO()
     thumbnail.save(buffer, format="JPEG", quality=85)
     position = listing.photos.count()
     photo = Photo(listing=listing, alt=alt or listing.title, position=position)
-    photo.image.save(f"listing-{listing.pk}-{position}.{extension}", ContentFile(data), save=False)
+    photo.image.save(f"listing-{listing.pk}-{position}.{extension}", ContentFile(published.getvalue()), save=False)
     photo.thumbnail.save(f"listing-{listing.pk}-{position}.jpg", ContentFile(buffer.getvalue()), save=False)
     photo.save()
     if listing.status == Listing.Status.ACTIVE:

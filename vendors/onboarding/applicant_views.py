@@ -115,7 +115,11 @@ def _download_name(document: Document) -> str:
 @require_GET
 def document_download(request: HttpRequest, pk: int) -> FileResponse:
     """The file, to the vendor's own users and officers only; anyone else gets 404."""
-    document = actor_for(request.user).get(Document.objects.all(), pk=pk)
+    actor = actor_for(request.user)
+    documents = Document.objects.all()
+    if actor.officer and not (actor.vendor and Document.objects.filter(pk=pk, vendor=actor.vendor).exists()):
+        documents = documents.exclude(vendor__state=VendorState.DRAFT)  # drafts are the applicant's own
+    document = actor.get(documents, pk=pk)
     try:
         handle = document.file.open("rb")
     except FileNotFoundError:

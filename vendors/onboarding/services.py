@@ -28,6 +28,7 @@ from .selectors import certifiable_certificates
 
 MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
 MAX_DOCUMENT_PIXELS = 60_000_000
+MAX_DOCUMENTS_PER_VENDOR = 10
 EDITABLE_STATES = {VendorState.DRAFT, VendorState.CHANGES_REQUESTED}
 BANK_FIELDS = ("bank_name", "bank_account_number", "bank_account_holder")
 PHONE = re.compile(r"0\d{9,10}")
@@ -172,6 +173,8 @@ def document_add(*, vendor: Vendor, user, upload, kind: str = Document.Kind.BUSI
         raise OnboardingError("Hồ sơ đã nộp, không thêm tài liệu được lúc này.", code="invalid_state")
     if upload.size > MAX_DOCUMENT_BYTES:
         raise OnboardingError("Tệp quá lớn (tối đa 10 MB).", code="invalid", field="document")
+    if vendor.documents.count() >= MAX_DOCUMENTS_PER_VENDOR:
+        raise OnboardingError(f"Tối đa {MAX_DOCUMENTS_PER_VENDOR} tài liệu cho một hồ sơ.", code="invalid", field="document")
     content_type = _sniff_document(upload)
     return Document.objects.create(
         vendor=vendor, kind=kind, file=upload, original_name=upload.name[:255], content_type=content_type,
@@ -246,6 +249,7 @@ def approval_blocker(vendor: Vendor, *, today) -> str | None:
 
 @transaction.atomic
 def application_approve(*, vendor: Vendor, officer, today, reason: str = "") -> Vendor:
+    _refuse_own_vendor(vendor, officer)
     vendor = _locked(vendor)
     _require_state(vendor, VendorState.SUBMITTED)
     blocker = approval_blocker(vendor, today=today)
@@ -258,10 +262,18 @@ def application_approve(*, vendor: Vendor, officer, today, reason: str = "") -> 
     return vendor
 
 
+def _refuse_own_vendor(vendor: Vendor, officer) -> None:
+    """Nobody decides on a vendor they work for: an officer who is also its member must
+    leave the decision to a colleague."""
+    if officer is not None and Membership.objects.filter(vendor=vendor, user=officer).exists():
+        raise OnboardingError("Cán bộ không được tự quyết định về gian hàng mình tham gia.", code="permission_denied")
+
+
 def _decide(vendor: Vendor, action: str, *, allowed_from: VendorState, to_state: VendorState, officer,
             reason: str, reason_required: bool) -> Vendor:
     """One officer decision: lock, check the state, keep the decision, email the applicant."""
     reason = _require_reason(reason) if reason_required else (reason or "").strip()
+    _refuse_own_vendor(vendor, officer)
     vendor = _locked(vendor)
     _require_state(vendor, allowed_from)
     _notify(vendor, _transition(vendor, action, to_state, actor=officer, reason=reason))

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import graphene
 
+from ocop_rules import VendorState
 from vendors.graphql_common import NotFound, pk_from_global_id, request_actor
 
 from .. import selectors
@@ -37,10 +38,11 @@ class OnboardingQueries(graphene.ObjectType):
         except NotFound:
             return None
         # Actor.scope filters on a path to the vendor; for Vendor itself that path is its pk.
-        if actor.officer:
-            return Vendor.objects.select_related("producer").filter(pk=pk).first()
         if actor.vendor is not None and actor.vendor.pk == pk:
             return actor.vendor
+        if actor.officer:
+            # A draft is the applicant's own until submitted (as on the officers' pages).
+            return Vendor.objects.select_related("producer").exclude(state=VendorState.DRAFT).filter(pk=pk).first()
         return None
 
     def resolve_vendor_applications(self, info, first, offset, state=None, province_code=None):
