@@ -26,20 +26,20 @@ class Actor:
     def is_owner(self) -> bool:
         return self.role == "owner"
 
-    def scope(self, queryset: QuerySet, vendor_path: str = "vendor", *, own: bool = False) -> QuerySet:
-        """Rows of the actor's own vendor; officers see every vendor's unless `own` (the
-        vendor portal: an officer who also works for a vendor sees only that vendor
-        there); everyone else none. `vendor_path` is "pk" to scope Vendor itself."""
-        if self.officer and not own:
+    def scope(self, queryset: QuerySet, vendor_path: str = "vendor") -> QuerySet:
+        """Rows of the actor's own vendor; officers see every vendor's; everyone else none.
+        `vendor_path` is "pk" to scope Vendor itself. (The vendor portal acts with
+        officer=False, so an officer who also works for a vendor sees only that one there.)"""
+        if self.officer:
             return queryset
         if self.vendor is None:
             return queryset.none()
         return queryset.filter(**{vendor_path: self.vendor.pk})
 
-    def get(self, queryset: QuerySet, vendor_path: str = "vendor", *, own: bool = False, **lookup):
+    def get(self, queryset: QuerySet, vendor_path: str = "vendor", **lookup):
         """One row within scope, or Http404 (another vendor's id looks like no id at all)."""
         try:
-            return self.scope(queryset, vendor_path, own=own).get(**lookup)
+            return self.scope(queryset, vendor_path).get(**lookup)
         except (queryset.model.DoesNotExist, ValueError):
             raise Http404("Không tìm thấy.") from None
 

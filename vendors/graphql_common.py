@@ -24,7 +24,6 @@ NOT_FOUND_MESSAGE = "Không tìm thấy."
 PERMISSION_DENIED_MESSAGE = "Bạn không có quyền thực hiện thao tác này."
 SIGN_IN_MESSAGE = "Hãy đăng nhập để thực hiện thao tác này."
 MAX_PK = 2**63 - 1
-_ACTOR_ATTRIBUTE = "_vendors_graphql_actor"
 
 
 class UserErrorType(graphene.ObjectType):
@@ -53,19 +52,10 @@ class NotFound(UserError):
 
 
 def request_actor(info) -> Actor:
-    """The caller's Actor, computed once per request (list resolvers ask it per row)."""
-    request = info.context
-    actor = getattr(request, _ACTOR_ATTRIBUTE, None)
-    if actor is None:
-        actor = actor_for(getattr(request, "user", None))
-        setattr(request, _ACTOR_ATTRIBUTE, actor)
-    return actor
-
-
-def _forget_actor(info) -> None:
-    # A mutation may change who the caller is (vendorApply makes them an owner).
-    if hasattr(info.context, _ACTOR_ATTRIBUTE):
-        delattr(info.context, _ACTOR_ATTRIBUTE)
+    """The caller's Actor. actor_for caches it on the user object, so list resolvers asking
+    per row cost one lookup per request, and services that change the caller's membership
+    (vendorApply makes them an owner) drop that cache themselves (access.forget_actor)."""
+    return actor_for(getattr(info.context, "user", None))
 
 
 def require_user(actor: Actor) -> object:
@@ -123,7 +113,6 @@ class UserErrorMutation(graphene.Mutation):
             return cls(errors=[UserErrorType(field=None, code="permission_denied", message=message)])
         except Http404:
             return cls(errors=[UserErrorType(field=None, code="not_found", message=NOT_FOUND_MESSAGE)])
-        _forget_actor(info)
         return payload
 
     @classmethod
