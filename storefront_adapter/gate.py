@@ -24,6 +24,7 @@ import ocop_rules
 from vendors.listings.models import Listing, Variant
 from vendors.listings.services import latest_certificate
 
+from . import admission, order_tasks
 from .client import SaleorClient
 from .errors import raise_for_mutation_errors
 from .models import GateAuditEntry, ListingSync, WebhookDelivery
@@ -182,9 +183,14 @@ def order_stock_apply(*, delivery: WebhookDelivery) -> int:
 
     Saleor may send ORDER_CREATED for one order twice with different bodies (so two
     deliveries); an advisory lock on the order id serialises them and the later one sees
-    the earlier one processed and applies nothing. Each line is a conditional UPDATE; a
-    line that would take stock below zero sets it to 0 and audits OVERSOLD with the
-    excess. No outbox event: Saleor already holds the new stock. Returns lines applied.
+    the earlier one processed and applies nothing. An order whose checkout our admission
+    count admitted took its stock already (storefront_adapter.admission) and takes none.
+    An order that came by another path (another storefront, the dashboard) takes its
+    lines all or nothing with conditional UPDATEs in variant-id order; one beyond stock
+    takes nothing, is audited OVERSOLD per short line for officers, and is cancelled in
+    Saleor after commit with emails to its vendors and its buyer (issue 5, "Never sell
+    what is not there"). No outbox event: Saleor already holds the new stock. Returns
+    the lines applied.
     """
     order = (delivery.payload or {}).get("order") or {}
     order_id = order.get("id")
@@ -197,38 +203,43 @@ def order_stock_apply(*, delivery: WebhookDelivery) -> int:
     if already:
         logger.info("ORDER_CREATED for order %s was applied already; delivery %s skipped", order_id, delivery.pk)
         return 0
-    applied = 0
+    if admission.order_admitted(checkout_id=order.get("checkoutId"), order_id=order_id):
+        logger.info("Order %s was admitted by our checkout; its stock is taken already", order.get("number"))
+        return 0
+    wanted: dict[int, int] = {}
     for line in order.get("lines") or ():
         variant_id = variant_id_from_reference((line.get("variant") or {}).get("externalReference"))
         quantity = int(line.get("quantity") or 0)
         if variant_id is None or quantity <= 0:
             continue
-        if _variant_stock_take(variant_id=variant_id, quantity=quantity, order=order):
-            applied += 1
-    return applied
-
-
-def _variant_stock_take(*, variant_id: int, quantity: int, order: Mapping[str, Any]) -> bool:
-    if Variant.objects.filter(pk=variant_id, stock__gte=quantity).update(stock=F("stock") - quantity):
-        return True
+        wanted[variant_id] = wanted.get(variant_id, 0) + quantity
+    known = set(Variant.objects.filter(pk__in=wanted).values_list("pk", flat=True))
+    for variant_id in sorted(set(wanted) - known):
+        logger.warning("Order %s sold variant-%s, which we do not have", order.get("number"), variant_id)
+        del wanted[variant_id]
     with transaction.atomic():
-        variant = Variant.objects.select_for_update().select_related("listing").filter(pk=variant_id).first()
-        if variant is None:
-            logger.warning("Order %s sold variant-%s, which we do not have", order.get("number"), variant_id)
-            return False
-        if variant.stock >= quantity:  # stock came back between the UPDATE and the lock
-            Variant.objects.filter(pk=variant_id).update(stock=F("stock") - quantity)
-            return True
-        excess = quantity - variant.stock
-        Variant.objects.filter(pk=variant_id).update(stock=0)
-        sync = ListingSync.objects.filter(listing_id=variant.listing_id).first()
-        GateAuditEntry.objects.create(
-            action=GateAuditEntry.Action.OVERSOLD, listing=variant.listing,
-            saleor_product_id=sync.saleor_product_id if sync else "",
-            reason=(f"Đơn hàng #{order.get('number')} đặt {quantity} “{variant.name}” (SKU {variant.sku}) "
-                    f"nhưng chỉ còn {variant.stock}: bán vượt {excess}."),
-            details={"order_id": order.get("id"), "order_number": order.get("number"), "variant_id": variant_id,
-                     "sku": variant.sku, "quantity": quantity, "stock_before": variant.stock, "excess": excess},
-        )
-        logger.warning("Order %s oversold variant-%s by %d", order.get("number"), variant_id, excess)
-        return True
+        short = [(variant_id, quantity) for variant_id, quantity in sorted(wanted.items())
+                 if not Variant.objects.filter(pk=variant_id, stock__gte=quantity).update(stock=F("stock") - quantity)]
+        if short:
+            transaction.set_rollback(True)
+    if not short:
+        return len(wanted)
+    entries = [_audit_oversold(variant_id=variant_id, quantity=quantity, order=order) for variant_id, quantity in short]
+    order_tasks.cancel_oversold_order.delay_on_commit(order_id, [entry.pk for entry in entries])
+    return 0
+
+
+def _audit_oversold(*, variant_id: int, quantity: int, order: Mapping[str, Any]) -> GateAuditEntry:
+    variant = Variant.objects.select_related("listing").get(pk=variant_id)
+    excess = quantity - variant.stock
+    sync = ListingSync.objects.filter(listing_id=variant.listing_id).first()
+    logger.warning("Order %s oversold variant-%s by %d; it will be cancelled", order.get("number"), variant_id, excess)
+    return GateAuditEntry.objects.create(
+        action=GateAuditEntry.Action.OVERSOLD, listing=variant.listing,
+        saleor_product_id=sync.saleor_product_id if sync else "",
+        reason=(f"Đơn hàng #{order.get('number')} đặt {quantity} “{variant.name}” (SKU {variant.sku}) "
+                f"nhưng chỉ còn {variant.stock}: bán vượt {excess}. Đơn bị huỷ trên Saleor."),
+        details={"order_id": order.get("id"), "order_number": order.get("number"), "variant_id": variant_id,
+                 "sku": variant.sku, "quantity": quantity, "stock_before": variant.stock, "excess": excess,
+                 "buyer_email": order.get("userEmail") or ""},
+    )

@@ -115,3 +115,33 @@ class GateAuditEntry(models.Model):
         verbose_name = "nhật ký kiểm soát Saleor"
         verbose_name_plural = "nhật ký kiểm soát Saleor"
         ordering = ["-created_at"]
+
+
+class CheckoutHold(models.Model):
+    """What the admission count took off our stock for one Saleor checkout (the contract's
+    "Admission counter"): the lines' quantities, taken before Saleor completes the order,
+    given back if it does not. ORDER_CREATED for the checkout's order reads it and does not
+    take the stock again."""
+
+    class State(models.TextChoices):
+        HELD = "held", "Đang giữ hàng"
+        COMPLETED = "completed", "Đã thành đơn"
+        RELEASED = "released", "Đã trả lại kho"
+
+    checkout_id = models.CharField("mã giỏ hàng Saleor", max_length=100, unique=True)
+    state = models.CharField("trạng thái", max_length=16, choices=State.choices, default=State.HELD)
+    # [[our variant id, quantity], ...] in variant-id order, as taken.
+    lines = models.JSONField(default=list)
+    # A hold not completed by then is given back by the beat task (release_expired_holds).
+    expires_at = models.DateTimeField("hết hạn giữ lúc")
+    order_id = models.CharField("mã đơn Saleor", max_length=100, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "giữ hàng khi đặt"
+        verbose_name_plural = "giữ hàng khi đặt"
+        indexes = [models.Index(fields=["expires_at"], condition=Q(state="held"), name="checkout_hold_expiring")]
+
+    def __str__(self) -> str:
+        return f"{self.checkout_id} ({self.state})"

@@ -264,6 +264,12 @@ def warehouse_reference(vendor_id: int) -> str:
     return f"{getattr(settings, 'SALEOR_REFERENCE_PREFIX', '')}vendor-{vendor_id}"
 
 
+def saleor_country_area(province: places.Province) -> str:
+    """The province as Saleor's VN address rules (Google's i18n address data) name it in
+    countryArea: today's short name, spelled as that data spells the two it writes otherwise."""
+    return _SALEOR_PROVINCE_NAMES.get(province.short_name, province.short_name)
+
+
 def warehouse_address(vendor: Vendor) -> dict[str, str]:
     """The vendor's address as Saleor's VN rules take it: street and city are required
     (Saleor upper-cases the city), the province goes in countryArea."""
@@ -271,7 +277,7 @@ def warehouse_address(vendor: Vendor) -> dict[str, str]:
     commune = places.commune_or_none(vendor.commune_code)
     address = {"streetAddress1": vendor.street_address, "city": commune.name if commune else "", "country": "VN"}
     if province is not None:
-        address["countryArea"] = _SALEOR_PROVINCE_NAMES.get(province.short_name, province.short_name)
+        address["countryArea"] = saleor_country_area(province)
         address["city"] = address["city"] or province.short_name
     return address
 

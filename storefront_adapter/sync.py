@@ -276,10 +276,15 @@ def _sync_variants(listing, current, ids, call, result) -> None:
             call("ProductVariantChannelListingUpdate", {
                 "id": node["id"], "channelId": ids.channel, "price": str(variant.price_vnd)},
                 "productVariantChannelListingUpdate")
-        stocks = [s["quantity"] for s in node["stocks"] if s["warehouse"]["id"] == ids.warehouse]
-        if stocks != [variant.stock]:
+        # Our stock is what is left to sell; Saleor's quantity also counts what is allocated
+        # to orders not yet shipped (the contract's "Stock semantics").
+        stocks = [(s["quantity"], s.get("quantityAllocated") or 0) for s in node["stocks"]
+                  if s["warehouse"]["id"] == ids.warehouse]
+        allocated = stocks[0][1] if stocks else 0
+        if [quantity - allocated for quantity, allocated in stocks] != [variant.stock]:
             call("ProductVariantStocksUpdate", {
-                "variantId": node["id"], "stocks": [{"warehouse": ids.warehouse, "quantity": variant.stock}]},
+                "variantId": node["id"],
+                "stocks": [{"warehouse": ids.warehouse, "quantity": variant.stock + allocated}]},
                 "productVariantStocksUpdate")
     if new:
         created = call("ProductVariantBulkCreate", {"product": result.saleor_product_id, "variants": [{

@@ -62,7 +62,9 @@ def listing_drift(listing: Listing, product: dict[str, Any] | None, warehouse_id
         if prices != [variant.price_vnd]:
             drift.append(f"Giá {variant.sku} khác: Saleor {_dong(prices[0] if prices else None)}, "
                          f"sàn {_dong(variant.price_vnd)}.")
-        stock = [s["quantity"] for s in node["stocks"] if s["warehouse"]["id"] == warehouse_id]
+        # Saleor's quantity counts what is allocated to unshipped orders; ours is what is left.
+        stock = [s["quantity"] - (s.get("quantityAllocated") or 0) for s in node["stocks"]
+                 if s["warehouse"]["id"] == warehouse_id]
         if stock != [variant.stock]:
             drift.append(f"Tồn kho {variant.sku} khác: Saleor {stock[0] if stock else 'không có'}, "
                          f"sàn {variant.stock}.")

@@ -1,0 +1,156 @@
+"""The admission count: our own atomic count of what is left per variant decides which
+checkouts may become orders (issue 5, "Never sell what is not there").
+
+Saleor 3.23 oversells when checkouts complete at the same moment (its allocation ignores
+allocations made concurrently). ``Variant.stock`` is what is left to sell, kept equal to
+Saleor's ``quantity - quantityAllocated`` (the sync), so it is the admission count itself:
+before Saleor completes a checkout, ``hold_take`` takes every line's quantity with one
+conditional UPDATE per line (``stock >= q``), in variant-id order, in one transaction, all
+or nothing, and records it in a ``CheckoutHold`` keyed by the checkout id. The completion
+then commits the hold (``hold_complete``) or gives it back (``hold_release``). A hold not
+completed in time (a card payment abandoned, a worker that died) is given back by the beat
+task. Two buyers racing for the last unit meet in PostgreSQL's row lock on the variant:
+exactly one UPDATE matches.
+"""
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from vendors.listings.models import Variant
+
+from .models import CheckoutHold
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_HOLD_MINUTES = 15
+
+
+class SoldOut(Exception):
+    """A line's quantity is not left; nothing was taken. ``message_vi`` names the item."""
+
+    def __init__(self, *, variant_id: int, wanted: int, left: int, message_vi: str) -> None:
+        super().__init__(message_vi)
+        self.variant_id = variant_id
+        self.wanted = wanted
+        self.left = left
+        self.message_vi = message_vi
+
+
+class AlreadyOrdered(Exception):
+    """The checkout became an order already; it cannot be admitted again."""
+
+    def __init__(self, order_id: str) -> None:
+        super().__init__(f"checkout already completed as order {order_id}")
+        self.order_id = order_id
+
+
+@dataclass(frozen=True)
+class Hold:
+    checkout_id: str
+    lines: tuple[tuple[int, int], ...]
+    taken_now: bool  # False when an earlier hold for the same lines was still held
+
+
+def _hold_minutes() -> int:
+    return int(getattr(settings, "CHECKOUT_HOLD_MINUTES", DEFAULT_HOLD_MINUTES))
+
+
+def _normalised(quantities: Mapping[int, int]) -> tuple[tuple[int, int], ...]:
+    return tuple(sorted((int(v), int(q)) for v, q in quantities.items() if int(q) > 0))
+
+
+def _sold_out(variant_id: int, wanted: int) -> SoldOut:
+    variant = Variant.objects.select_related("listing").filter(pk=variant_id).first()
+    if variant is None:
+        return SoldOut(variant_id=variant_id, wanted=wanted, left=0,
+                       message_vi="Một sản phẩm trong giỏ không còn bán trên sàn.")
+    name = f"“{variant.listing.title} – {variant.name}”"
+    message = (f"{name} đã hết hàng." if variant.stock == 0
+               else f"{name} chỉ còn {variant.stock}, không đủ {wanted} như trong giỏ.")
+    return SoldOut(variant_id=variant_id, wanted=wanted, left=variant.stock, message_vi=message + " Chưa có gì được đặt.")
+
+
+def hold_take(*, checkout_id: str, quantities: Mapping[int, int], minutes: int | None = None) -> Hold:
+    """Take ``quantities`` ({our variant id: quantity}) off ``Variant.stock`` for the checkout,
+    all or nothing (the contract's admission counter); raise ``SoldOut`` naming the first
+    line that is not there, with nothing taken. A hold still held for the same lines is
+    reused (a card payment took it before the payment); one for other lines is given back
+    and taken anew. Raises ``AlreadyOrdered`` for a checkout that became an order."""
+    lines = _normalised(quantities)
+    expires_at = timezone.now() + timedelta(minutes=minutes if minutes is not None else _hold_minutes())
+    with transaction.atomic():
+        CheckoutHold.objects.get_or_create(checkout_id=checkout_id, defaults={
+            "state": CheckoutHold.State.RELEASED, "expires_at": expires_at})
+        hold = CheckoutHold.objects.select_for_update().get(checkout_id=checkout_id)
+        if hold.state == CheckoutHold.State.COMPLETED:
+            raise AlreadyOrdered(hold.order_id)
+        if hold.state == CheckoutHold.State.HELD:
+            if tuple(map(tuple, hold.lines)) == lines:
+                CheckoutHold.objects.filter(pk=hold.pk).update(expires_at=expires_at)
+                return Hold(checkout_id, lines, taken_now=False)
+            _give_back(hold.lines)
+        for variant_id, quantity in lines:  # variant-id order: no two takers wait on each other
+            if not Variant.objects.filter(pk=variant_id, stock__gte=quantity).update(stock=F("stock") - quantity):
+                error = _sold_out(variant_id, quantity)
+                transaction.set_rollback(True)  # give back the lines taken before this one
+                break
+        else:
+            hold.state, hold.lines, hold.expires_at, hold.order_id = (
+                CheckoutHold.State.HELD, [list(line) for line in lines], expires_at, "")
+            hold.save()
+            return Hold(checkout_id, lines, taken_now=True)
+    raise error
+
+
+def _give_back(lines) -> None:
+    for variant_id, quantity in sorted(map(tuple, lines)):
+        Variant.objects.filter(pk=variant_id).update(stock=F("stock") + quantity)
+
+
+def hold_release(*, checkout_id: str) -> bool:
+    """Give a held checkout's quantities back (the completion failed, or the hold expired).
+    True when something was given back; a hold completed or released already is left."""
+    with transaction.atomic():
+        hold = CheckoutHold.objects.select_for_update().filter(
+            checkout_id=checkout_id, state=CheckoutHold.State.HELD).first()
+        if hold is None:
+            return False
+        _give_back(hold.lines)
+        hold.state = CheckoutHold.State.RELEASED
+        hold.save(update_fields=["state", "updated_at"])
+    logger.info("Hold of checkout %s given back: %s", checkout_id, hold.lines)
+    return True
+
+
+def hold_complete(*, checkout_id: str, order_id: str) -> bool:
+    """The checkout became order ``order_id``: the hold's stock stays taken, for good.
+    False when there was no hold in force (it expired meanwhile and was given back)."""
+    return bool(CheckoutHold.objects.filter(checkout_id=checkout_id, state=CheckoutHold.State.HELD)
+                .update(state=CheckoutHold.State.COMPLETED, order_id=order_id, updated_at=timezone.now()))
+
+
+def order_admitted(*, checkout_id: str | None, order_id: str) -> bool:
+    """ORDER_CREATED: did our admission already take this order's stock? A hold still held
+    (the completion's answer not yet recorded) is completed here; a released one was given
+    back, so the order must take its stock like an order that came by another path."""
+    if not checkout_id:
+        return CheckoutHold.objects.filter(order_id=order_id, state=CheckoutHold.State.COMPLETED).exists()
+    if hold_complete(checkout_id=checkout_id, order_id=order_id):
+        return True
+    return CheckoutHold.objects.filter(checkout_id=checkout_id, state=CheckoutHold.State.COMPLETED).exists()
+
+
+def holds_release_expired(*, now=None) -> int:
+    """The beat task's work: give back every hold past its time. Returns how many."""
+    now = now or timezone.now()
+    expired = list(CheckoutHold.objects.filter(state=CheckoutHold.State.HELD, expires_at__lt=now)
+                   .values_list("checkout_id", flat=True))
+    return sum(hold_release(checkout_id=checkout_id) for checkout_id in expired)
