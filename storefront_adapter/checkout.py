@@ -187,7 +187,9 @@ def error_message_vi(error: MutationErrorDetail, *, variant_names: str = "Sản 
         return "Số điện thoại không hợp lệ."
     if error.field in {"city", "countryArea", "streetAddress1", "postalCode", "country"}:
         return "Địa chỉ giao hàng chưa hợp lệ: kiểm tra tỉnh/thành phố, xã/phường và số nhà, đường."
-    if code == "NOT_FOUND" and error.field in {"lines", "lineId", "variantId"}:
+    if error.field in {"variant_id", "variantId"}:
+        return "Sản phẩm này không có trên sàn."
+    if error.field in {"lineId", "linesIds"}:
         return "Dòng hàng này không có trong giỏ của bạn."
     return f"Không thực hiện được yêu cầu ({code})."
 
