@@ -195,6 +195,8 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_TASK_TIME_LIMIT = 30 * 60
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Minutes the admission count holds a checkout's stock before it is completed (card payments).
+CHECKOUT_HOLD_MINUTES = int(os.environ.get("CHECKOUT_HOLD_MINUTES", "15"))
 CELERY_BEAT_SCHEDULE = {
     "registry-expiry-sweep": {
         "task": "vendors.registry.tasks.sweep_certificate_expiry",
@@ -207,6 +209,11 @@ CELERY_BEAT_SCHEDULE = {
     # Catch-up for outbox rows whose on-commit sync task was lost (Saleor down, worker restart).
     "saleor-drain-outbox": {
         "task": "storefront_adapter.sync_tasks.drain_outbox",
+        "schedule": 60.0,
+    },
+    # Stock held for checkouts never completed (a card payment abandoned) goes back on sale.
+    "checkout-release-expired-holds": {
+        "task": "storefront_adapter.order_tasks.release_expired_holds",
         "schedule": 60.0,
     },
     "saleor-gate-sweep": {

@@ -242,3 +242,34 @@ def test_a_cart_not_ready_is_told_what_is_missing(fake_saleor):
     with pytest.raises(CheckoutError) as refused:
         service.checkout_complete(checkout_id=None)
     assert refused.value.message_vi == "Giỏ hàng đang trống."
+
+
+def test_a_card_hold_not_completed_in_time_is_given_back_by_the_beat_task(fake_saleor):
+    # given a cart admitted for a card payment (hold of 2 for 15 minutes) that was abandoned
+    from datetime import timedelta
+
+    from storefront_adapter.order_tasks import release_expired_holds
+
+    listing = on_sale(stock=5)
+    checkout_id = ready_cart(fake_saleor, listing, quantity=2)
+    service.checkout_admit(checkout_id=checkout_id, minutes=15)
+    assert Variant.objects.get(listing=listing).stock == 3
+    # when the beat task runs before and after the 15 minutes
+    assert release_expired_holds() == 0
+    CheckoutHold.objects.update(expires_at=timezone.now() - timedelta(seconds=1))
+    assert release_expired_holds() == 1
+    # then the 2 are back on sale once, and the buyer can still complete later if stock allows
+    assert release_expired_holds() == 0
+    assert (Variant.objects.get(listing=listing).stock, CheckoutHold.objects.get().state) == (5, "released")
+    service.checkout_complete(checkout_id=checkout_id)
+    assert Variant.objects.get(listing=listing).stock == 3
+
+
+def test_admitting_the_same_cart_twice_takes_once(fake_saleor):
+    listing = on_sale(stock=5)
+    checkout_id = ready_cart(fake_saleor, listing, quantity=2)
+    service.checkout_admit(checkout_id=checkout_id)
+    service.checkout_admit(checkout_id=checkout_id)
+    assert Variant.objects.get(listing=listing).stock == 3
+    service.checkout_complete(checkout_id=checkout_id)
+    assert Variant.objects.get(listing=listing).stock == 3

@@ -283,19 +283,31 @@ def test_an_order_takes_its_quantity_off_our_stock_once(saleor, django_capture_o
     assert (OutboxEvent.objects.count(), GateAuditEntry.objects.count(), saleor.requests) == (outbox_before, 0, [])
 
 
-def test_an_oversold_order_leaves_zero_and_audits_the_excess(saleor, django_capture_on_commit_callbacks):
+def test_an_oversold_order_takes_nothing_is_audited_and_cancelled_in_saleor_after_commit(
+        saleor, django_capture_on_commit_callbacks, mailoutbox):
     # given a variant with 2 in stock
     listing = on_sale_listing(stock=2)
-    # when Saleor sold 5
+    saleor.add_data({"order": {"id": "T3JkZXI6MQ==", "status": "UNFULFILLED", "userEmail": "nguoimua@example.vn"}})
+    saleor.add_data({"orderCancel": {"order": {"id": "T3JkZXI6MQ==", "number": "1042", "status": "CANCELED"},
+                                     "errors": []}})
+    # when Saleor sold 5 by another path
     process(order_delivery(listing, 5, number="1042"), django_capture_on_commit_callbacks)
-    # then stock is 0 and the oversell is logged with the order and the excess
+    # then our stock is untouched (the order is cancelled, Saleor gives its allocation back)
     variant = Variant.objects.get(listing=listing)
-    assert variant.stock == 0
+    assert variant.stock == 2
+    # and the oversell is logged with the order and the excess
     [entry] = GateAuditEntry.objects.all()
     assert (entry.action, entry.listing_id, entry.reason) == (
-        "oversold", listing.pk, "Đơn hàng #1042 đặt 5 “Hộp 250 g” (SKU CF-250) nhưng chỉ còn 2: bán vượt 3.")
+        "oversold", listing.pk,
+        "Đơn hàng #1042 đặt 5 “Hộp 250 g” (SKU CF-250) nhưng chỉ còn 2: bán vượt 3. Đơn bị huỷ trên Saleor.")
     assert entry.details == {"order_id": "T3JkZXI6MQ==", "order_number": "1042", "variant_id": variant.pk,
-                             "sku": "CF-250", "quantity": 5, "stock_before": 2, "excess": 3}
+                             "sku": "CF-250", "quantity": 5, "stock_before": 2, "excess": 3,
+                             "buyer_email": "nguoimua@example.vn", "cancelled": True}
+    # and after commit the order was cancelled in Saleor, its buyer and the vendor told
+    assert sent(saleor) == [("Order", {"id": "T3JkZXI6MQ=="}), ("OrderCancel", {"id": "T3JkZXI6MQ=="})]
+    assert [(m.to, m.subject) for m in mailoutbox] == [
+        (["nguoimua@example.vn"], "Đơn hàng #1042 đã bị huỷ vì sản phẩm hết hàng"),
+        ([listing.vendor.memberships.get().user.email], "[Sàn OCOP] Đơn #1042 vượt tồn kho đã bị huỷ")]
 
 
 # --- the officers' audit page -------------------------------------------------------------
