@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "vendors.onboarding",
     "vendors.listings",
     "storefront_adapter",
+    "marketplace.cart",
 ]
 
 MIDDLEWARE = [
@@ -96,6 +97,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "marketplace.context_processors.actor",
+                "marketplace.cart.context_processors.cart",
             ],
         },
     },

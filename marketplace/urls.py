@@ -22,6 +22,7 @@ urlpatterns = [
     path("officer/vendors/", include("vendors.onboarding.officer_urls")),
     path("portal/", include("vendors.listings.urls")),
     path("saleor/", include("storefront_adapter.urls")),
+    path("", include("marketplace.cart.urls")),
 ]
 if settings.DEBUG:
     # Listing photos in development. MEDIA_ROOT holds only public files (personal data

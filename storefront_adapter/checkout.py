@@ -326,7 +326,7 @@ def checkout_contact_set(*, checkout_id: str | None, email: str, address: Delive
                          client: SaleorClient | None = None) -> Cart:
     """The guest's email and delivery address (also the billing address); every field is
     checked before Saleor is asked. Returns the cart as it is after."""
-    email = (email or "").strip()
+    email = (email or "").strip().lower()  # the order lookup matches it exactly
     if not _EMAIL.match(email) or len(email) > 254:
         raise CheckoutError("Hãy nhập email hợp lệ để nhận xác nhận đơn hàng.", field="email")
     address_input = address.saleor_input()

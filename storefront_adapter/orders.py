@@ -28,6 +28,15 @@ def order_get(*, order_id: str, client: SaleorClient | None = None) -> dict[str,
         return None
 
 
+def order_lookup(*, number: int, email: str, client: SaleorClient | None = None) -> str | None:
+    """The id of order ``number`` placed with ``email`` (both must match), or None."""
+    email = (email or "").strip().lower()
+    if not email or number < 1:
+        return None
+    edges = (client or saleor_client()).execute("OrderLookup", {"number": number, "email": email})["orders"]["edges"]
+    return edges[0]["node"]["id"] if edges else None
+
+
 def _vendor_emails(variant_ids: Iterable[int]) -> dict[str, list[str]]:
     """{vendor name: its users' emails} for the vendors of these variants."""
     emails: dict[str, list[str]] = {}

@@ -395,6 +395,14 @@ def order_query(fake: FakeSaleor, variables: Mapping[str, Any]) -> dict[str, Any
     return {"order": order_answer(fake, order) if order else None}
 
 
+@handles("OrderLookup")
+def order_lookup(fake: FakeSaleor, variables: Mapping[str, Any]) -> dict[str, Any]:
+    number, email = str(variables.get("number")), variables.get("email")
+    found = [o for o in fake.table("orders").values() if o["number"] == number and o["email"] == email]
+    return {"orders": {"edges": [{"node": {"id": o["id"], "number": o["number"], "userEmail": o["email"]}}
+                                 for o in found[:1]]}}
+
+
 @handles("OrderCancel")
 def order_cancel(fake: FakeSaleor, variables: Mapping[str, Any]) -> dict[str, Any]:
     order = _order(fake, variables.get("id"))
