@@ -83,6 +83,12 @@ def product_verdict(*, external_reference: Any, today: date) -> GateVerdict:
     listing_id = listing_id_from_reference(external_reference)
     listing = (Listing.objects.select_related("certificate", "vendor").filter(pk=listing_id).first()
                if listing_id is not None else None)
+    return listing_verdict(listing=listing, today=today, external_reference=external_reference)
+
+
+def listing_verdict(*, listing: Listing | None, today: date, external_reference: Any = None) -> GateVerdict:
+    """``product_verdict`` for a listing already loaded (with its certificate and vendor):
+    the cart checks many lines at once with it."""
     if listing is None:
         shown = external_reference or "không có"
         return GateVerdict(False, GateAuditEntry.Action.FOREIGN_PRODUCT,

@@ -251,3 +251,28 @@ def test_an_order_is_found_by_email_and_number_only_both_matching(client, fake_s
             "Không tìm thấy đơn hàng với email và mã đơn này. Kiểm tra lại email xác nhận đơn hàng."]
     response = other.post("/don-hang/tra-cuu/", {"email": "lan@example.vn", "number": "x"})
     assert response.context["form"].errors["number"] == ["Mã đơn hàng là một số."]
+
+
+def queries_for_cart_page(client) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/gio-hang/").status_code == 200
+    return len(queries)
+
+
+def test_the_cart_page_costs_the_same_queries_for_one_line_and_for_many(client, fake_saleor):
+    # given one line, then five lines of five producers
+    listings = [on_sale(f"HTX số {n}", title=f"Sản phẩm {n}", stock=5) for n in range(5)]
+    mirror_listings(fake_saleor)
+    add(client, fake_saleor, listings[0])
+    one = queries_for_cart_page(client)
+    for listing in listings[1:]:
+        add(client, fake_saleor, listing)
+    many = queries_for_cart_page(client)
+    # then the page reads our database as often for 5 lines as for 1, and asks Saleor once
+    assert one == many
+    calls = len(fake_saleor.requests)
+    client.get("/gio-hang/")
+    assert len(fake_saleor.requests) - calls == 1
