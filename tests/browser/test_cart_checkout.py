@@ -1,0 +1,79 @@
+"""A buyer's cart across two producers, checked out with cash on delivery in a real
+browser; the FakeSaleor answers in-process as the transport of the live server.
+
+The product pages are BROWSE's (not in this branch yet): the add-to-cart form is posted as
+the product page posts it (variant, quantity, next, CSRF token) from a minimal form.
+"""
+from __future__ import annotations
+
+import pytest
+
+from storefront_adapter.fake_saleor.mirror import mirror_listings
+from tests.integration.shop import KIEN_DUC, LAM_DONG, install_fake, on_sale, saleor_variant
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def add_to_cart(page, variant_id: str, quantity: int) -> None:
+    """Post /gio-hang/them/ as the product page's form does."""
+    page.goto("/don-hang/tra-cuu/")  # any page with a CSRF token
+    page.evaluate("""([variant, quantity]) => {
+        const form = document.createElement('form');
+        form.method = 'post'; form.action = '/gio-hang/them/';
+        const fields = {variant: variant, quantity: String(quantity), next: '/gio-hang/',
+                        csrfmiddlewaretoken: document.querySelector('[name=csrfmiddlewaretoken]').value};
+        for (const [name, value] of Object.entries(fields)) {
+            const input = document.createElement('input');
+            input.type = 'hidden'; input.name = name; input.value = value; form.appendChild(input);
+        }
+        document.body.appendChild(form); form.submit();
+    }""", [variant_id, quantity])
+    page.wait_for_url("**/gio-hang/")
+
+
+def test_a_guest_buys_from_two_producers_with_cash_on_delivery(page, live_server, settings, monkeypatch, artifacts):
+    # given two producers' products on sale in Saleor
+    coffee = on_sale("HTX Cà phê Đạo Nghĩa", title="Cà phê bột Đạo Nghĩa", price=120_000, stock=10)
+    honey = on_sale("HTX Mật ong Tây Nguyên", title="Mật ong hoa cà phê", price=95_000, stock=4)
+    fake = install_fake(settings, monkeypatch)
+    mirror_listings(fake)
+
+    # when the buyer adds 2 coffee and 1 honey
+    add_to_cart(page, saleor_variant(fake, coffee).id, 2)
+    add_to_cart(page, saleor_variant(fake, honey).id, 1)
+
+    # then the cart shows both producers with their subtotals, and the header counts 3
+    parts = page.locator("section.cart-part")
+    assert parts.evaluate_all("els => els.map(e => e.dataset.vendor)") == [
+        "HTX Cà phê Đạo Nghĩa", "HTX Mật ong Tây Nguyên"]
+    assert page.locator(".part-subtotal").all_inner_texts() == ["240.000 ₫", "95.000 ₫"]
+    assert page.locator("a.cart-link").inner_text() == "Giỏ hàng (3)"
+    page.reload()
+    assert page.locator("section.cart-part").count() == 2
+
+    # when they check out as a guest with an address in today's units and cash on delivery
+    page.get_by_role("link", name="Thanh toán").click()
+    page.wait_for_url("**/thanh-toan/")
+    page.get_by_label("Email").fill("lan@example.vn")
+    page.get_by_label("Số điện thoại").fill("0912 345 678")
+    page.get_by_label("Họ tên người nhận").fill("Nguyễn Thị Lan")
+    page.get_by_label("Tỉnh/thành phố").select_option(LAM_DONG.code)
+    page.locator(f"#id_commune option[value='{KIEN_DUC.code}']").wait_for(state="attached")
+    page.get_by_label("Xã/phường").select_option(KIEN_DUC.code)
+    page.get_by_label("Số nhà, đường, thôn/ấp").fill("Thôn 3, đường Nguyễn Tất Thành")
+    assert page.get_by_label("Thanh toán khi nhận hàng (COD)").is_checked()
+    page.get_by_role("button", name="Đặt hàng").click()
+
+    # then the order page shows the two producers' parts, each being prepared, and the total
+    page.wait_for_url("**/don-hang/**")
+    page.screenshot(path=str(artifacts / "order-two-producers.png"), full_page=True)
+    order_parts = page.locator("section.order-part")
+    assert order_parts.evaluate_all("els => els.map(e => e.dataset.vendor)") == [
+        "HTX Cà phê Đạo Nghĩa", "HTX Mật ong Tây Nguyên"]
+    assert page.locator(".part-status").all_inner_texts() == ["Đang chuẩn bị hàng", "Đang chuẩn bị hàng"]
+    assert page.locator("#order-total").inner_text() == "365.000 ₫"
+    assert "Cảm ơn bạn! Đơn hàng #1 đã được đặt." in page.content()
+    [order] = fake.table("orders").values()
+    assert [(line["product_name"], line["quantity"]) for line in order["lines"]] == [
+        ("Cà phê bột Đạo Nghĩa", 2), ("Mật ong hoa cà phê", 1)]
+    assert page.locator("a.cart-link").inner_text() == "Giỏ hàng"
