@@ -12,7 +12,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from storefront_adapter import checkout as service
 from storefront_adapter.checkout import CheckoutError, DeliveryAddress
-from storefront_adapter.orders import order_get, order_lookup as saleor_order_lookup
+from storefront_adapter.orders import order_get
+from storefront_adapter.orders import order_lookup as saleor_order_lookup
 from vendors.registry import places
 
 from . import selectors

@@ -20,7 +20,14 @@ from typing import Any
 from vendors.registry import places
 
 from .. import provisioning
-from . import FakeGraphQLError, FakeSaleor, FakeVariant, from_global_id, global_id, handles
+from . import (
+    FakeGraphQLError,
+    FakeSaleor,
+    FakeVariant,
+    from_global_id,
+    global_id,
+    handles,
+)
 
 SALEOR_PROVINCES = frozenset(provisioning.saleor_country_area(p) for p in places.current_provinces())
 _PHONE = re.compile(r"^\+84(?:[35789]\d{8}|2\d{9})$")

@@ -9,7 +9,13 @@ from __future__ import annotations
 import pytest
 
 from storefront_adapter.fake_saleor.mirror import mirror_listings
-from tests.integration.shop import KIEN_DUC, LAM_DONG, install_fake, on_sale, saleor_variant
+from tests.integration.shop import (
+    KIEN_DUC,
+    LAM_DONG,
+    install_fake,
+    on_sale,
+    saleor_variant,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -21,3 +21,7 @@ def officer(db):
 @pytest.fixture
 def buyer(db):
     return make_user("nguoimua")
+
+
+# The cart and checkout tests' FakeSaleor (tests/integration/shop.py).
+from tests.integration.shop import fake_saleor  # noqa: F401

@@ -15,7 +15,13 @@ from storefront_adapter import admission
 from storefront_adapter import checkout as service
 from storefront_adapter.fake_saleor.checkout import shipping_method
 from storefront_adapter.models import CheckoutHold
-from tests.integration.shop import address, install_fake, mirror_listings, on_sale, saleor_variant
+from tests.integration.shop import (
+    address,
+    install_fake,
+    mirror_listings,
+    on_sale,
+    saleor_variant,
+)
 from vendors.listings.models import Variant
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -16,7 +16,6 @@ from tests.integration.shop import (
     HA_NOI_COMMUNE,
     KIEN_DUC,
     LAM_DONG,
-    fake_saleor,  # noqa: F401  (fixture)
     mirror_listings,
     on_sale,
     saleor_variant,
@@ -144,8 +143,8 @@ def test_checkout_with_an_empty_cart_goes_back_to_the_cart(client, fake_saleor):
 
 
 @pytest.mark.parametrize(("field", "value", "message"), [
-    ("phone", "12345", "Số điện thoại không hợp lệ: nhập số di động 10 chữ số (ví dụ 0912 345 678) "
-                       "hoặc số cố định có mã vùng."),
+    ("phone", "12345", ("Số điện thoại không hợp lệ: nhập số di động 10 chữ số (ví dụ 0912 345 678) "
+                       "hoặc số cố định có mã vùng.")),
     ("commune", HA_NOI_COMMUNE.code, "Hãy chọn xã/phường thuộc Tỉnh Lâm Đồng."),
     ("email", "lan@", "Hãy nhập email hợp lệ để nhận xác nhận đơn hàng."),
     ("province", "", "Chọn tỉnh/thành phố."),
@@ -209,8 +208,8 @@ def test_the_card_option_is_not_wired_yet_and_orders_nothing(client, fake_saleor
     add(client, fake_saleor, coffee, 1)
     response = client.post("/thanh-toan/", {**CHECKOUT_FORM, "payment": "card"})
     assert response.context["form"].errors["payment"] == [
-        "Thanh toán bằng thẻ (Stripe) đang được tích hợp; hiện hãy chọn “Thanh toán khi nhận hàng (COD)”. "
-        "Đơn chưa được đặt."]
+        ("Thanh toán bằng thẻ (Stripe) đang được tích hợp; hiện hãy chọn “Thanh toán khi nhận hàng (COD)”. "
+        "Đơn chưa được đặt.")]
     assert (fake_saleor.table("orders"), CheckoutHold.objects.count()) == ({}, 0)
 
 

@@ -13,7 +13,6 @@ from storefront_adapter.models import CheckoutHold
 from tests.integration.shop import (
     HA_NOI_COMMUNE,
     address,
-    fake_saleor,  # noqa: F401  (fixture)
     mirror_listings,
     on_sale,
     saleor_variant,
@@ -123,10 +122,10 @@ def test_a_line_of_another_buyers_cart_cannot_be_changed_or_removed(fake_saleor)
 
 
 @pytest.mark.parametrize(("overrides", "message"), [
-    ({"phone": "12345"}, "Số điện thoại không hợp lệ: nhập số di động 10 chữ số (ví dụ 0912 345 678) "
-                         "hoặc số cố định có mã vùng."),
-    ({"phone": "0112345678"}, "Số điện thoại không hợp lệ: nhập số di động 10 chữ số (ví dụ 0912 345 678) "
-                              "hoặc số cố định có mã vùng."),
+    ({"phone": "12345"}, ("Số điện thoại không hợp lệ: nhập số di động 10 chữ số (ví dụ 0912 345 678) "
+                         "hoặc số cố định có mã vùng.")),
+    ({"phone": "0112345678"}, ("Số điện thoại không hợp lệ: nhập số di động 10 chữ số (ví dụ 0912 345 678) "
+                              "hoặc số cố định có mã vùng.")),
     ({"commune_code": HA_NOI_COMMUNE.code}, "Hãy chọn xã/phường thuộc Tỉnh Lâm Đồng."),
     ({"province_code": "99"}, "Hãy chọn tỉnh/thành phố."),
     ({"street": "  "}, "Hãy nhập số nhà, tên đường, thôn/ấp."),

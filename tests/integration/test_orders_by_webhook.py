@@ -8,10 +8,18 @@ import itertools
 import pytest
 
 from storefront_adapter import checkout as service
-from storefront_adapter.fake_saleor.checkout import order_created_payload, shipping_method
-from storefront_adapter.models import CheckoutHold, GateAuditEntry, SaleorInstallation, WebhookDelivery
+from storefront_adapter.fake_saleor.checkout import (
+    order_created_payload,
+    shipping_method,
+)
+from storefront_adapter.models import (
+    CheckoutHold,
+    GateAuditEntry,
+    SaleorInstallation,
+    WebhookDelivery,
+)
 from storefront_adapter.services import webhook_delivery_process
-from tests.integration.shop import address, fake_saleor, mirror_listings, on_sale, saleor_variant  # noqa: F401
+from tests.integration.shop import address, mirror_listings, on_sale, saleor_variant
 from vendors.listings.models import Variant
 
 pytestmark = pytest.mark.django_db
