@@ -345,7 +345,9 @@ def checkout_complete(fake: FakeSaleor, variables: Mapping[str, Any]) -> dict[st
     subtotal, shipping = _totals(fake, checkout)
     order_id = global_id("Order", uuid.uuid4())
     order = {
-        "id": order_id, "number": str(len(orders) + 1), "status": "UNFULFILLED",
+        # Saleor 3.23 confirms a new order automatically only when the checkout has a payment
+        # transaction; cash on delivery has none, so the order stays UNCONFIRMED.
+        "id": order_id, "number": str(len(orders) + 1), "status": "UNCONFIRMED",
         "created": datetime.now(UTC).isoformat(), "checkout_id": checkout["id"], "email": checkout["email"],
         "lines": [], "fulfillments": [], "subtotal": subtotal, "shipping": shipping,
         "shipping_address": checkout["shipping_address"], "shipping_method_name": shipping_method(fake)["name"],

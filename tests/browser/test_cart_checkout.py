@@ -76,7 +76,7 @@ def test_a_guest_buys_from_two_producers_with_cash_on_delivery(page, live_server
     order_parts = page.locator("section.order-part")
     assert order_parts.evaluate_all("els => els.map(e => e.dataset.vendor)") == [
         "HTX Cà phê Đạo Nghĩa", "HTX Mật ong Tây Nguyên"]
-    assert page.locator(".part-status").all_inner_texts() == ["Đang chuẩn bị hàng", "Đang chuẩn bị hàng"]
+    assert page.locator(".part-status").all_inner_texts() == ["Chờ xác nhận", "Chờ xác nhận"]
     assert page.locator("#order-total").inner_text() == "365.000 ₫"
     assert "Cảm ơn bạn! Đơn hàng #1 đã được đặt." in page.content()
     [order] = fake.table("orders").values()

@@ -178,7 +178,7 @@ def test_cash_on_delivery_places_the_order_emails_the_link_and_the_order_page_sh
     page = client.get(response["Location"])
     html = page.content.decode()
     assert [(p.vendor_name, p.subtotal, p.status_vi) for p in page.context["parts"]] == [
-        ("HTX Cà phê Đạo Nghĩa", 240_000, "Đang chuẩn bị hàng"), ("HTX Mật ong Tây Nguyên", 95_000, "Đang chuẩn bị hàng")]
+        ("HTX Cà phê Đạo Nghĩa", 240_000, "Chờ xác nhận"), ("HTX Mật ong Tây Nguyên", 95_000, "Chờ xác nhận")]
     assert "Cảm ơn bạn! Đơn hàng #1 đã được đặt. Xác nhận đã gửi tới lan@example.vn." in html
     assert "365.000 ₫" in html and "Thanh toán khi nhận hàng (COD)" in html and "Xã Kiến Đức" in html
     # and the cart is empty again

@@ -78,7 +78,7 @@ def test_an_order_from_another_path_within_stock_takes_it(fake_saleor, django_ca
     order_id = complete_elsewhere(fake_saleor, ready_cart(fake_saleor, listing, 2))
     order_created(fake_saleor, order_id, django_capture_on_commit_callbacks)
     assert Variant.objects.get(listing=listing).stock == 3
-    assert fake_saleor.table("orders")[order_id]["status"] == "UNFULFILLED"
+    assert fake_saleor.table("orders")[order_id]["status"] == "UNCONFIRMED"
 
 
 def test_an_order_from_another_path_beyond_stock_is_flagged_cancelled_and_its_buyer_told(
