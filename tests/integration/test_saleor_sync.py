@@ -16,7 +16,7 @@ from storefront_adapter.fakes import FakeSaleorTransport
 from storefront_adapter.models import ListingSync, SaleorInstallation, SaleorObject
 from storefront_adapter.sync import Outcome, listing_sync_pending, outbox_drain, sync_listing
 from tests.integration.factories import make_vendor
-from vendors.listings.models import Listing, OutboxEvent
+from vendors.listings.models import Listing, OutboxEvent, Variant
 from vendors.listings.services import VariantInput, listing_create, listing_hide, listing_update
 
 API = "https://saleor.test/graphql/"
@@ -300,3 +300,23 @@ def test_reconcile_prints_the_drift_in_vietnamese_and_fix_resyncs(vendor, provis
     assert out.getvalue().splitlines()[-2:] == ["  → đã đồng bộ lại.",
                                                 "Đã kiểm tra 1 sản phẩm; 1 sản phẩm lệch; đã đồng bộ lại 1."]
     assert ListingSync.objects.get(listing=listing).last_event_id is not None
+
+
+def test_stock_is_compared_as_what_is_left_and_pushed_with_what_is_allocated(vendor, provisioned, client, transport):
+    # given our 250 g has 7 left and Saleor 10 with 3 allocated to unshipped orders (7 left: agrees),
+    # and our 500 g has 5 left while Saleor has 9 with 2 allocated (7 left: differs)
+    listing = make_listing(vendor)
+    [v250, v500] = listing.variants.all()
+    Variant.objects.filter(pk=v250.pk).update(stock=7)
+    answer = saleor_product(listing)
+    first, second = (e["node"] for e in answer["product"]["productVariants"]["edges"])
+    first["stocks"] = [{"warehouse": {"id": "WH"}, "quantity": 10, "quantityAllocated": 3}]
+    second["stocks"] = [{"warehouse": {"id": "WH"}, "quantity": 9, "quantityAllocated": 2}]
+    transport.add_data(answer)
+    transport.add_data(mutation_ok("productUpdate", product={"id": "P1"}))
+    transport.add_data(mutation_ok("productVariantStocksUpdate", productVariant={"id": "V2", "stocks": []}))
+    # when it is synced
+    sync_listing(client, listing.id)
+    # then only the 500 g is pushed: what is left (5) plus what Saleor has allocated (2)
+    assert ops(transport) == ["SyncedProduct", "ProductUpdate", "ProductVariantStocksUpdate"]
+    assert transport.requests[-1].variables == {"variantId": "V2", "stocks": [{"warehouse": "WH", "quantity": 7}]}
