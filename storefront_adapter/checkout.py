@@ -416,15 +416,20 @@ def checkout_complete(*, checkout_id: str | None, client: SaleorClient | None = 
     once which item is sold out and nothing is ordered), then Saleor's checkoutComplete; if
     Saleor does not complete it, the hold is given back (issue 5, "Never sell what is not there")."""
     client = client or saleor_client()
-    cart, _hold = checkout_admit(checkout_id=checkout_id, client=client)
+    cart, hold = checkout_admit(checkout_id=checkout_id, client=client)
+    # Only the call that took the hold gives it back: a second "Đặt hàng" of the same cart
+    # (a double click) reuses the hold and fails once the first made the order, which must
+    # keep its stock. A reused card hold that fails waits for its expiry.
     try:
         result = _mutate(client, "CheckoutComplete", {"id": cart.id}, "checkoutComplete", cart=cart)
     except BaseException:  # refused, unreachable, or anything else: the order was not placed here
-        admission.hold_release(checkout_id=cart.id)
+        if hold.taken_now:
+            admission.hold_release(checkout_id=cart.id)
         raise
     order = result["order"]
     if order is None:  # confirmationNeeded: not used by our channel; give back and say so
-        admission.hold_release(checkout_id=cart.id)
+        if hold.taken_now:
+            admission.hold_release(checkout_id=cart.id)
         raise CheckoutError("Saleor chưa tạo đơn hàng; hãy thử lại.", code="NOT_COMPLETED")
     if not admission.hold_complete(checkout_id=cart.id, order_id=order["id"]):
         logger.warning("Checkout %s completed as %s after its hold had expired", cart.id, order["id"])

@@ -272,3 +272,17 @@ def test_admitting_the_same_cart_twice_takes_once(fake_saleor):
     assert Variant.objects.get(listing=listing).stock == 3
     service.checkout_complete(checkout_id=checkout_id)
     assert Variant.objects.get(listing=listing).stock == 3
+
+
+def test_a_completion_that_reused_a_hold_does_not_give_it_back(fake_saleor):
+    # given a cart admitted by another request (a card payment start, or a first "Đặt hàng")
+    listing = on_sale(stock=5)
+    checkout_id = ready_cart(fake_saleor, listing, quantity=2)
+    service.checkout_admit(checkout_id=checkout_id)
+    # when a completion reusing that hold is refused by Saleor
+    saleor_variant(fake_saleor, listing).quantity = 0
+    with pytest.raises(CheckoutError):
+        service.checkout_complete(checkout_id=checkout_id)
+    # then the hold stays with its taker (given back by it, or by the expiry), not twice
+    assert Variant.objects.get(listing=listing).stock == 3
+    assert CheckoutHold.objects.get().state == "held"
