@@ -24,7 +24,7 @@ from vendors.registry import places
 from . import admission, gate
 from .client import SaleorClient
 from .connection import saleor_client
-from .errors import MutationErrorDetail, SaleorGraphQLError
+from .errors import MutationErrorDetail, SaleorGraphQLError, SaleorUnavailable
 from .provisioning import CHANNEL_SLUG, saleor_country_area
 
 logger = logging.getLogger(__name__)
@@ -137,13 +137,37 @@ def _cart(data: Mapping[str, Any]) -> Cart:
         problems=tuple(problems.values()))
 
 
+BUSY_VI = "Sàn đang bận nên chưa thực hiện được; chưa có gì thay đổi. Hãy thử lại sau ít phút."
+
+
+def _is_bad_id(exc: SaleorGraphQLError) -> bool:
+    # Saleor answers an id that is not one of its ids with "Couldn't resolve id" or "Invalid ID".
+    return any("resolve id" in m or "Invalid ID" in m or "Couldn't resolve to a node" in m for m in exc.messages)
+
+
+def _execute(client: SaleorClient, operation: str, variables: Mapping[str, Any]) -> dict[str, Any]:
+    """Saleor unreachable, or failing inside (its database out of connections under a rush),
+    is not the buyer's doing: they are told to try again, with nothing changed."""
+    try:
+        return client.execute(operation, variables)
+    except SaleorUnavailable as exc:
+        logger.warning("Saleor unavailable for %s: %s", operation, exc)
+        raise CheckoutError(BUSY_VI, code="UNAVAILABLE") from exc
+    except SaleorGraphQLError as exc:
+        if _is_bad_id(exc):
+            raise
+        logger.warning("Saleor failed %s: %s", operation, exc)
+        raise CheckoutError(BUSY_VI, code="UNAVAILABLE") from exc
+
+
 def checkout_get(*, checkout_id: str | None, client: SaleorClient | None = None) -> Cart | None:
-    """The cart as Saleor has it now; None for no id, an unknown id or a completed checkout."""
+    """The cart as Saleor has it now; None for no id, an unknown id or a completed checkout.
+    ``CheckoutError`` (UNAVAILABLE) when Saleor cannot answer now."""
     if not checkout_id:
         return None
     try:
-        data = (client or saleor_client()).execute("Checkout", {"id": checkout_id})["checkout"]
-    except SaleorGraphQLError:  # a malformed id
+        data = _execute(client or saleor_client(), "Checkout", {"id": checkout_id})["checkout"]
+    except SaleorGraphQLError:  # a malformed id (a session from another Saleor)
         return None
     return _cart(data) if data else None
 
@@ -195,7 +219,7 @@ def error_message_vi(error: MutationErrorDetail, *, variant_names: str = "Sản 
 
 def _mutate(client: SaleorClient, operation: str, variables: Mapping[str, Any], mutation_field: str, *,
             cart: Cart | None = None, limit: int | None = None) -> dict[str, Any]:
-    result = client.execute(operation, variables)[mutation_field]
+    result = _execute(client, operation, variables)[mutation_field]
     errors = [MutationErrorDetail.from_payload(e) for e in (result or {}).get("errors") or ()]
     if result is None or errors:
         first = errors[0] if errors else MutationErrorDetail(None, "INVALID", None)

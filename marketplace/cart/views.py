@@ -43,10 +43,20 @@ def _safe_next(request: HttpRequest, default: str) -> str:
     return default
 
 
+def _current_cart(request: HttpRequest) -> tuple[service.Cart | None, bool]:
+    """(the session's cart, whether Saleor answered); a busy Saleor leaves the session as it is."""
+    try:
+        return service.checkout_get(checkout_id=_checkout_id(request)), True
+    except CheckoutError as error:
+        messages.error(request, error.message_vi)
+        return None, False
+
+
 @require_http_methods(["GET"])
 def cart_page(request: HttpRequest) -> HttpResponse:
-    cart = service.checkout_get(checkout_id=_checkout_id(request))
-    _remember(request, cart)
+    cart, answered = _current_cart(request)
+    if answered:
+        _remember(request, cart)
     refused = service.refused_lines(cart) if cart else {}
     return render(request, "cart/cart.html", {"cart": cart, "parts": selectors.cart_parts(cart, refused),
                                               "refused": refused})
@@ -102,7 +112,9 @@ def _initial(cart: service.Cart) -> dict[str, str]:
 
 @require_http_methods(["GET", "POST"])
 def checkout_page(request: HttpRequest) -> HttpResponse:
-    cart = service.checkout_get(checkout_id=_checkout_id(request))
+    cart, answered = _current_cart(request)
+    if not answered:
+        return redirect("cart:view")
     if cart is None or not cart.lines:
         messages.info(request, "Giỏ hàng đang trống.")
         return redirect("cart:view")
@@ -115,7 +127,10 @@ def checkout_page(request: HttpRequest) -> HttpResponse:
             messages.success(request, f"Cảm ơn bạn! Đơn hàng #{order.number} đã được đặt. "
                                       f"Xác nhận đã gửi tới {order.email}.")
             return redirect("cart:order", token=selectors.order_token(order.id))
-        cart = service.checkout_get(checkout_id=cart.id) or cart
+        try:
+            cart = service.checkout_get(checkout_id=cart.id) or cart
+        except CheckoutError:
+            pass  # the form's message says what happened; the summary is the one from before
         form.fields["shipping_method"].widget.choices = [(o.id, o.name) for o in cart.shipping_options]
     refused = service.refused_lines(cart)
     return render(request, "cart/checkout.html", {

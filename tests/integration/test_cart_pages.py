@@ -275,3 +275,21 @@ def test_the_cart_page_costs_the_same_queries_for_one_line_and_for_many(client, 
     calls = len(fake_saleor.requests)
     client.get("/gio-hang/")
     assert len(fake_saleor.requests) - calls == 1
+
+
+def test_a_busy_saleor_is_told_on_the_cart_page_and_the_cart_is_kept(client, fake_saleor, monkeypatch):
+    from storefront_adapter import fake_saleor as fake_module
+    from storefront_adapter.fake_saleor import FakeGraphQLError
+
+    coffee, _ = two_producers(fake_saleor)
+    add(client, fake_saleor, coffee, 1)
+
+    def failing(fake, variables):
+        raise FakeGraphQLError("Internal Server Error", "OperationalError")
+
+    with monkeypatch.context() as patch:
+        patch.setitem(fake_module._HANDLERS, "Checkout", failing)
+        response = client.get("/gio-hang/")
+        assert messages_of(response) == [
+            "Sàn đang bận nên chưa thực hiện được; chưa có gì thay đổi. Hãy thử lại sau ít phút."]
+    assert [ln.quantity for ln in client.get("/gio-hang/").context["cart"].lines] == [1]

@@ -286,3 +286,24 @@ def test_a_completion_that_reused_a_hold_does_not_give_it_back(fake_saleor):
     # then the hold stays with its taker (given back by it, or by the expiry), not twice
     assert Variant.objects.get(listing=listing).stock == 3
     assert CheckoutHold.objects.get().state == "held"
+
+
+def test_saleor_failing_inside_during_completion_gives_the_hold_back_and_says_try_again(fake_saleor, monkeypatch):
+    # given a ready cart, and Saleor failing inside (its database out of connections in a rush)
+    from storefront_adapter import fake_saleor as fake_module
+    from storefront_adapter.fake_saleor import FakeGraphQLError
+
+    listing = on_sale(stock=5)
+    checkout_id = ready_cart(fake_saleor, listing, quantity=2)
+
+    def failing(fake, variables):
+        raise FakeGraphQLError("Internal Server Error", "OperationalError")
+
+    monkeypatch.setitem(fake_module._HANDLERS, "CheckoutComplete", failing)
+    # when the buyer places the order
+    with pytest.raises(CheckoutError) as refused:
+        service.checkout_complete(checkout_id=checkout_id)
+    # then they are told to try again, and the 2 are back
+    assert (refused.value.code, refused.value.message_vi) == (
+        "UNAVAILABLE", "Sàn đang bận nên chưa thực hiện được; chưa có gì thay đổi. Hãy thử lại sau ít phút.")
+    assert (Variant.objects.get(listing=listing).stock, CheckoutHold.objects.get().state) == (5, "released")
