@@ -132,7 +132,9 @@ def test_n_buyers_completing_at_once_on_s_units_give_exactly_s_orders_in_saleor(
         listing, variant_id = listed(shop, vendor=vendor, title=f"Cà phê đợt {round_}", price=120_000, stock=stock)
         carts = [ready_cart(variant_id) for _ in range(buyers)]
 
-        def complete(i):
+        busy: list[int] = []
+
+        def complete(i, carts=carts, busy=busy):
             # A buyer told "busy" (Saleor out of database connections in the rush: this machine's
             # PostgreSQL allows 100, Saleor takes two per request) clicks again, as a person would.
             for _attempt in range(30):
@@ -144,8 +146,6 @@ def test_n_buyers_completing_at_once_on_s_units_give_exactly_s_orders_in_saleor(
                     busy.append(i)
                     time.sleep(0.5)
             return "UNAVAILABLE"
-
-        busy: list[int] = []
 
         # when all N complete at the same moment through our completion service
         outcomes = race(buyers, complete)
