@@ -457,5 +457,7 @@ def checkout_complete(*, checkout_id: str | None, client: SaleorClient | None = 
         raise CheckoutError("Saleor chưa tạo đơn hàng; hãy thử lại.", code="NOT_COMPLETED")
     if not admission.hold_complete(checkout_id=cart.id, order_id=order["id"]):
         logger.warning("Checkout %s completed as %s after its hold had expired", cart.id, order["id"])
-    return PlacedOrder(id=order["id"], number=order["number"], email=order.get("userEmail") or cart.email,
+    # Saleor answers a repeated completion (our client retries a 5xx) with the order it made,
+    # its email anonymised: the cart's email is the buyer's.
+    return PlacedOrder(id=order["id"], number=order["number"], email=cart.email or order.get("userEmail") or "",
                        total=_amount(order["total"]))

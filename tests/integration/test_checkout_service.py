@@ -307,3 +307,17 @@ def test_saleor_failing_inside_during_completion_gives_the_hold_back_and_says_tr
     assert (refused.value.code, refused.value.message_vi) == (
         "UNAVAILABLE", "Sàn đang bận nên chưa thực hiện được; chưa có gì thay đổi. Hãy thử lại sau ít phút.")
     assert (Variant.objects.get(listing=listing).stock, CheckoutHold.objects.get().state) == (5, "released")
+
+
+def test_a_repeated_completion_gets_the_order_saleor_made(fake_saleor):
+    # given a cart admitted, whose completion reached Saleor but whose answer was lost
+    listing = on_sale(stock=5)
+    checkout_id = ready_cart(fake_saleor, listing, quantity=2)
+    cart, _ = service.checkout_admit(checkout_id=checkout_id)
+    from storefront_adapter.connection import saleor_client
+
+    made = saleor_client().execute("CheckoutComplete", {"id": checkout_id})["checkoutComplete"]["order"]
+    # when the completion is sent again (Saleor answers a completed checkout with its order)
+    again = saleor_client().execute("CheckoutComplete", {"id": checkout_id})["checkoutComplete"]
+    # then it is the same order, and no second one was made
+    assert (again["order"]["id"], again["errors"], len(fake_saleor.table("orders"))) == (made["id"], [], 1)
