@@ -57,5 +57,6 @@ def mirror_listings(fake: FakeSaleor, listings: Iterable[Listing] | None = None)
             fake_variant.quantity = variant.stock + fake_variant.allocated
             fake_variant.weight_grams = variant.weight_grams
             variants.append(fake_variant)
+        product.variant_pks = []  # a variant the vendor deleted leaves the product, as the sync does
         mirrored.append(fake.add_product(product, variants))
     return mirrored
