@@ -266,8 +266,8 @@ def _sync_variants(listing, current, ids, call, result) -> None:
         if node is None:
             continue
         result.saleor_variant_ids[str(variant.id)] = node["id"]
-        fields = {"sku": variant.sku, "name": variant.name}
-        if (node["sku"], node["name"]) != (variant.sku, variant.name) \
+        fields = {"sku": variant.sku, "name": variant.name, "quantityLimitPerCustomer": variant.limit_per_customer}
+        if (node["sku"], node["name"], node["quantityLimitPerCustomer"]) != tuple(fields.values()) \
                 or saleor_weight_grams(node["weight"]) != variant.weight_grams:
             call("ProductVariantUpdate", {"externalReference": reference, "input": {
                 **fields, "weight": weight_input(variant)}}, "productVariantUpdate")
@@ -285,6 +285,7 @@ def _sync_variants(listing, current, ids, call, result) -> None:
         created = call("ProductVariantBulkCreate", {"product": result.saleor_product_id, "variants": [{
             "externalReference": variant_reference(v.id), "sku": v.sku, "name": v.name,
             "attributes": [], "trackInventory": True, "weight": weight_input(v),
+            "quantityLimitPerCustomer": v.limit_per_customer,
             "channelListings": [{"channelId": ids.channel, "price": str(v.price_vnd)}],
             "stocks": [{"warehouse": ids.warehouse, "quantity": v.stock}],
         } for v in new]}, "productVariantBulkCreate")
