@@ -96,7 +96,9 @@ def transaction_initialize(fake: FakeSaleor, variables: Mapping[str, Any]) -> di
         return {"transactionInitialize": {"transaction": None, "transactionEvent": None, "data": None,
                                           "errors": [error]}}
 
-    if variables["gatewayId"] != settings.SALEOR_APP_ID:
+    # The app Saleor has installed: ours (its manifest id), unless a test says otherwise.
+    installed_app = fake.table("payment_app").get("identifier", settings.SALEOR_APP_ID)
+    if variables["gatewayId"] != installed_app:
         return refused(_error("paymentGateway", "NOT_FOUND", f"Active app with `{variables['gatewayId']}` "
                                                              "identifier not found"))
     checkout = fake.table("payment_checkouts").get(variables["checkoutId"])

@@ -102,8 +102,10 @@ class FakeStripe(stripe.HTTPClient):
     requests: list[StripeRequest] = field(default_factory=list)
     intents: dict[str, dict] = field(default_factory=dict)
     charges: dict[str, dict] = field(default_factory=dict)
-    # A scripted error for the next request: (HTTP status, Stripe's error object).
-    fail_next: tuple[int, dict] | None = None
+    # A scripted failure of the next request: an answer (HTTP status, Stripe's error object),
+    # or an exception such as stripe.APIConnectionError; `fail_times` times in a row.
+    fail_next: tuple[int, dict] | Exception | None = None
+    fail_times: int = 1
     name = "fake-stripe"
 
     def __post_init__(self) -> None:
@@ -126,9 +128,15 @@ class FakeStripe(stripe.HTTPClient):
         if key and key in self._idempotent:
             body, status = self._idempotent[key]
             return body, status, {"Request-Id": "req_replay", "Idempotent-Replayed": "true"}
+        if isinstance(self.fail_next, Exception):
+            # No answer at all (a dropped connection): nothing is saved under the key.
+            error = self.fail_next
+            self._count_failure()
+            raise error
+        scripted = self.fail_next is not None
         status, obj = self._answer(request)
         body = json.dumps(obj)
-        if key:
+        if key and not scripted:
             self._idempotent[key] = (body, status)
         return body, status, {"Request-Id": f"req_{next(self._ids)}"}
 
@@ -140,7 +148,8 @@ class FakeStripe(stripe.HTTPClient):
 
     def _answer(self, request: StripeRequest) -> tuple[int, dict]:
         if self.fail_next is not None:
-            failure, self.fail_next = self.fail_next, None
+            failure = self.fail_next
+            self._count_failure()
             return failure
         parts = request.path.strip("/").split("/")
         if parts[:2] != ["v1", "payment_intents"]:
@@ -158,6 +167,11 @@ class FakeStripe(stripe.HTTPClient):
             intent.update(status="canceled", canceled_at=self.clock, cancellation_reason="requested_by_customer")
             return 200, copy.deepcopy(intent)
         return 400, {"error": {"type": "invalid_request_error", "message": "Not supported by FakeStripe."}}
+
+    def _count_failure(self) -> None:
+        self.fail_times -= 1
+        if self.fail_times <= 0:
+            self.fail_next, self.fail_times = None, 1
 
     def _create(self, params: dict[str, Any]) -> dict:
         intent = payment_intent_object(
