@@ -78,6 +78,8 @@ PAYMENT_SUBSCRIPTIONS = (
     Subscription("PAYMENT_GATEWAY_INITIALIZE_SESSION", "PaymentGatewayInitializeSessionEvent"),
     Subscription("TRANSACTION_INITIALIZE_SESSION", "TransactionInitializeSessionEvent"),
     Subscription("TRANSACTION_PROCESS_SESSION", "TransactionProcessSessionEvent"),
+    Subscription("TRANSACTION_REFUND_REQUESTED", "TransactionRefundRequestedEvent"),
+    Subscription("TRANSACTION_CANCELATION_REQUESTED", "TransactionCancelationRequestedEvent"),
 )
 
 

@@ -152,6 +152,8 @@ class FakeStripe(stripe.HTTPClient):
             self._count_failure()
             return failure
         parts = request.path.strip("/").split("/")
+        if parts == ["v1", "refunds"] and request.method == "POST":
+            return self._refund_create(_nested(request.params))
         if parts[:2] != ["v1", "payment_intents"]:
             return 404, {"error": {"type": "invalid_request_error", "message": f"Unrecognized request URL "
                                    f"({request.method}: {request.path})."}}
@@ -167,6 +169,23 @@ class FakeStripe(stripe.HTTPClient):
             intent.update(status="canceled", canceled_at=self.clock, cancellation_reason="requested_by_customer")
             return 200, copy.deepcopy(intent)
         return 400, {"error": {"type": "invalid_request_error", "message": "Not supported by FakeStripe."}}
+
+    def _refund_create(self, params: dict[str, Any]) -> tuple[int, dict]:
+        intent = self.intents.get(params.get("payment_intent", ""))
+        charge = self.charges.get((intent or {}).get("latest_charge") or "")
+        if charge is None:
+            return 400, {"error": {"type": "invalid_request_error", "code": "charge_not_refundable",
+                                   "message": "This PaymentIntent has no successful charge to refund."}}
+        amount = int(params.get("amount", charge["amount"] - charge["amount_refunded"]))
+        if amount > charge["amount"] - charge["amount_refunded"]:
+            return 400, {"error": {"type": "invalid_request_error", "code": "charge_already_refunded",
+                                   "param": "amount", "message": "Refund amount is greater than unrefunded amount."}}
+        self.refund(charge["id"], amount)
+        return 200, {"id": self._id("re"), "object": "refund", "amount": amount, "balance_transaction": None,
+                     "charge": charge["id"], "created": self.clock, "currency": charge["currency"],
+                     "destination_details": None, "metadata": params.get("metadata", {}),
+                     "payment_intent": intent["id"], "reason": None, "receipt_number": None,
+                     "source_transfer_reversal": None, "status": "succeeded", "transfer_reversal": None}
 
     def _count_failure(self) -> None:
         self.fail_times -= 1

@@ -26,6 +26,8 @@ class PaymentAttempt(models.Model):
     amount_refunded = models.PositiveBigIntegerField("đã hoàn", default=0)
     currency = models.CharField(max_length=3, default="VND")
     state = models.CharField("trạng thái", max_length=16, choices=State.choices, default=State.PENDING)
+    # Stripe refunds already counted in amount_refunded (a replayed refund counts once).
+    refund_ids = models.JSONField(default=list, blank=True)
     # The Stripe idempotency key the PaymentIntent was created with.
     idempotency_key = models.CharField(max_length=255, blank=True)
     livemode = models.BooleanField(default=False)

@@ -141,6 +141,7 @@ def stripe_event_report(*, event_id: int) -> bool:
     if row is None or not row.reports or row.attempt is None:
         return False
     attempt = row.attempt
+    payment = state.Payment(attempt.payment_intent_id, attempt.amount, attempt.state, attempt.amount_refunded)
     client = saleor_client()
     try:
         for report in row.reports:
@@ -156,7 +157,7 @@ def stripe_event_report(*, event_id: int) -> bool:
                 "time": row.created.isoformat(),
                 "message": report["message"],
                 "externalUrl": gateway.dashboard_url({"id": attempt.payment_intent_id, "livemode": attempt.livemode}),
-                "availableActions": [],
+                "availableActions": state.available_actions(payment),
             })
             raise_for_mutation_errors(data, "transactionEventReport")
     except Exception as error:

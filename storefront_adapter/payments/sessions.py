@@ -23,7 +23,7 @@ from django.db import transaction
 
 from ..manifest import payment_subscription_for
 from ..services import Refused, WebhookRefused, saleor_signature_verify
-from . import gateway, state
+from . import actions, gateway, state
 from .models import PaymentAttempt
 
 logger = logging.getLogger(__name__)
@@ -55,6 +55,13 @@ def _result_for(status: str, flow: str) -> str:
     return f"{flow}_FAILURE"  # canceled
 
 
+# What the Dashboard may offer next: refund what is paid, cancel what is not yet.
+ACTIONS_BY_RESULT = {
+    "CHARGE_SUCCESS": ["REFUND"],
+    "CHARGE_ACTION_REQUIRED": ["CANCEL"],
+    "CHARGE_REQUEST": ["CANCEL"],
+}
+
 MESSAGES = {
     "ACTION_REQUIRED": "Vui lòng nhập thông tin thẻ để thanh toán (enter your card details).",
     "REQUEST": "Ngân hàng đang xử lý thanh toán (the payment is processing).",
@@ -84,7 +91,7 @@ def _answer(payment_intent: dict, flow: str, publishable_key: str) -> dict:
                  "status": status},
         "message": message[:500],
         "externalUrl": gateway.dashboard_url(payment_intent),
-        "actions": [],
+        "actions": ACTIONS_BY_RESULT.get(result, []),
     }
 
 
@@ -194,6 +201,8 @@ SESSION_HANDLERS: dict[str, Callable[..., dict]] = {
     "PAYMENT_GATEWAY_INITIALIZE_SESSION": gateway_initialize_session,
     "TRANSACTION_INITIALIZE_SESSION": transaction_initialize_session,
     "TRANSACTION_PROCESS_SESSION": transaction_process_session,
+    "TRANSACTION_REFUND_REQUESTED": actions.transaction_refund_requested,
+    "TRANSACTION_CANCELATION_REQUESTED": actions.transaction_cancelation_requested,
 }
 
 

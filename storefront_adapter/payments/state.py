@@ -118,3 +118,12 @@ def superseded(report_type: str, state: str) -> bool:
     """A failure or cancel decided earlier is not sent once the payment is paid: whatever
     order the report tasks run in, Saleor's last word is the success."""
     return report_type in ("CHARGE_FAILURE", "CANCEL_SUCCESS") and state in PAID
+
+
+def available_actions(payment: Payment) -> list[str]:
+    """What Saleor's Dashboard may offer next (Saleor's TransactionActionEnum)."""
+    if payment.state in PAID:
+        return ["REFUND"] if payment.amount_refunded < payment.amount else []
+    if payment.state in (PENDING, PROCESSING, FAILED):
+        return ["CANCEL"]
+    return []

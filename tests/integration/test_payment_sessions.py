@@ -116,7 +116,7 @@ def test_initialize_creates_the_payment_intent_in_whole_dong_with_saleors_idempo
                  "status": "requires_payment_method"},
         "message": "Vui lòng nhập thông tin thẻ để thanh toán (enter your card details).",
         "externalUrl": f"https://dashboard.stripe.com/test/payments/{intent['id']}",
-        "actions": [],
+        "actions": ["CANCEL"],
     }
     attempt = PaymentAttempt.objects.get()
     assert (attempt.payment_intent_id, attempt.saleor_transaction_id, attempt.saleor_checkout_id, attempt.amount,
@@ -203,6 +203,7 @@ def test_process_reads_the_payment_intent_and_reports_its_success(client, instal
     assert fake_stripe.requests[-1].path == f"/v1/payment_intents/{pi}"
     answer = response.json()
     assert (answer["result"], answer["amount"], answer["pspReference"]) == ("CHARGE_SUCCESS", 385000, pi)
+    assert answer["actions"] == ["REFUND"]
     assert PaymentAttempt.objects.get().state == "succeeded"
 
 
@@ -255,4 +256,4 @@ def test_a_session_webhook_from_a_saleor_not_installed_is_refused(client, jwks, 
 
 
 def test_an_unknown_payment_webhook_is_not_found(client, installed, jwks):
-    assert session(client, "transaction_refund_requested", initialize_body()).status_code == 404
+    assert session(client, "transaction_charge_requested", initialize_body()).status_code == 404

@@ -251,6 +251,10 @@ def test_manifest_declares_the_payment_session_webhooks_as_synchronous(client):
                                            f"{SITE}/saleor/payments/transaction_initialize_session/"),
         "transaction_process_session": (["TRANSACTION_PROCESS_SESSION"],
                                         f"{SITE}/saleor/payments/transaction_process_session/"),
+        "transaction_refund_requested": (["TRANSACTION_REFUND_REQUESTED"],
+                                         f"{SITE}/saleor/payments/transaction_refund_requested/"),
+        "transaction_cancelation_requested": (["TRANSACTION_CANCELATION_REQUESTED"],
+                                              f"{SITE}/saleor/payments/transaction_cancelation_requested/"),
     }
     assert "HANDLE_PAYMENTS" in get_manifest(client)["permissions"]
 

@@ -70,7 +70,7 @@ def test_a_signed_success_is_recorded_and_reported_to_saleor_as_charge_success(
         "time": event.created.isoformat(),
         "message": "Đã thanh toán bằng thẻ (card payment succeeded).",
         "externalUrl": f"https://dashboard.stripe.com/test/payments/{pi}",
-        "availableActions": [],
+        "availableActions": ["REFUND"],
     }
     assert call.authorization == "Bearer saleor-app-token-7Qv2nL0xPz"
     [transaction] = fake_saleor.table("transactions").values()
