@@ -215,6 +215,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "storefront_adapter.sync_tasks.drain_outbox",
         "schedule": 60.0,
     },
+    # Card payments: Stripe events whose report to Saleor was not sent (task lost, Saleor down).
+    "payments-report-stripe-events": {
+        "task": "storefront_adapter.payments.tasks.report_unreported_stripe_events",
+        "schedule": 300.0,
+    },
     "saleor-gate-sweep": {
         "task": "storefront_adapter.gate_tasks.gate_sweep",
         "schedule": crontab(hour=2, minute=0),

@@ -132,6 +132,13 @@ def stripe_event_receive(*, payload: bytes, signature: str | None) -> tuple[Stri
     return row, True
 
 
+def stripe_events_unreported(*, older_than: dt.timedelta) -> list[int]:
+    """Events with reports not yet sent, received more than `older_than` ago (their task was
+    lost, or gave up while Saleor was down), oldest first."""
+    return list(StripeEvent.objects.filter(reported_at__isnull=True, received_at__lt=timezone.now() - older_than)
+                .exclude(reports=[]).order_by("received_at", "id").values_list("id", flat=True)[:500])
+
+
 def stripe_event_report(*, event_id: int) -> bool:
     """Send an event's reports to Saleor (transactionEventReport), outside any transaction.
     Idempotent: Saleor takes a report with the same pspReference, type and amount once, and

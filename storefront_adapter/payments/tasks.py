@@ -1,7 +1,9 @@
+import datetime as dt
+
 from celery import shared_task
 
 from ..errors import SaleorUnavailable
-from .services import stripe_event_report
+from .services import stripe_event_report, stripe_events_unreported
 
 
 # Idempotent (Saleor takes each report once; the row is marked reported), so acks_late.
@@ -11,3 +13,12 @@ from .services import stripe_event_report
 def report_stripe_event(event_id: int) -> bool:
     """Report a recorded Stripe event to Saleor (enqueued after the event is committed)."""
     return stripe_event_report(event_id=event_id)
+
+
+@shared_task
+def report_unreported_stripe_events() -> int:
+    """Beat catch-up: enqueue again the reports of events whose task was lost."""
+    event_ids = stripe_events_unreported(older_than=dt.timedelta(minutes=2))
+    for event_id in event_ids:
+        report_stripe_event.delay(event_id)
+    return len(event_ids)

@@ -283,3 +283,21 @@ def test_stripe_event_bodies_are_recorded_as_sent(client, started, fake_stripe, 
     deliver(client, body, django_capture_on_commit_callbacks)
 
     assert StripeEvent.objects.get().payload == json.loads(body)
+
+
+def test_the_beat_catch_up_reports_an_event_whose_task_was_lost(client, started, fake_saleor, fake_stripe,
+                                                               django_capture_on_commit_callbacks):
+    import datetime as dt
+
+    from storefront_adapter.payments.tasks import report_unreported_stripe_events
+
+    _, pi = started
+    with django_capture_on_commit_callbacks(execute=False):  # the on-commit task never ran
+        post_stripe_event(client, fake_stripe.event("payment_intent.succeeded", fake_stripe.succeed(pi)))
+    assert report_unreported_stripe_events() == 0  # too recent: its own task may still run
+    StripeEvent.objects.update(received_at=StripeEvent.objects.get().received_at - dt.timedelta(minutes=3))
+
+    assert report_unreported_stripe_events() == 1
+
+    assert reports(fake_saleor) == [("CHARGE_SUCCESS", pi, 385000)]
+    assert report_unreported_stripe_events() == 0
