@@ -9,7 +9,6 @@ import time
 
 import pytest
 
-from storefront_adapter.fake_saleor.payments import payment_checkout_put  # noqa: F401
 from storefront_adapter.payments import storefront
 from storefront_adapter.payments.models import PaymentAttempt, StripeEvent
 from storefront_adapter.payments.services import stripe_event_report
