@@ -50,6 +50,15 @@ def _verified_event(*, payload: bytes, signature: str | None) -> dict:
     return event
 
 
+def _without_secrets(event: dict) -> dict:
+    """The event as stored: a PaymentIntent's client_secret completes a payment from a
+    browser and must not be kept (Stripe: "should not be stored, logged")."""
+    obj = (event.get("data") or {}).get("object")
+    if not isinstance(obj, dict) or "client_secret" not in obj:
+        return event
+    return {**event, "data": {**event["data"], "object": {**obj, "client_secret": None}}}
+
+
 def _payment_intent_of(event: dict) -> tuple[str, dict]:
     """The PaymentIntent id the event is about, and its object (a PaymentIntent or a Charge)."""
     obj = (event.get("data") or {}).get("object") or {}
@@ -106,7 +115,8 @@ def stripe_event_receive(*, payload: bytes, signature: str | None) -> tuple[Stri
     with transaction.atomic():
         row, created = StripeEvent.objects.get_or_create(
             stripe_id=event["id"],
-            defaults={"type": str(event.get("type", "")), "payload": event, "outcome": StripeEvent.Outcome.IGNORED,
+            defaults={"type": str(event.get("type", "")), "payload": _without_secrets(event),
+                      "outcome": StripeEvent.Outcome.IGNORED,
                       "created": dt.datetime.fromtimestamp(int(event.get("created", 0)), tz=dt.UTC),
                       "livemode": bool(event.get("livemode"))},
         )

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from django.conf import settings
 
 from ..connection import saleor_client
+from ..errors import SaleorUnavailable
 from . import gateway
 
 SUCCEEDED, PENDING, ACTION_REQUIRED, FAILED = "succeeded", "pending", "action_required", "failed"
@@ -36,6 +37,8 @@ MESSAGES = {
             "(card payment failed).",
 }
 START_FAILED = "Chưa bắt đầu được thanh toán thẻ, vui lòng thử lại (could not start the card payment)."
+SALEOR_BUSY = ("Hệ thống thanh toán đang bận, vui lòng thử lại sau ít phút "
+               "(the payment system is busy, try again in a few minutes).")
 
 
 class CardPaymentError(Exception):
@@ -74,9 +77,12 @@ def card_payment_start(*, checkout_id: str) -> CardSession:
     called), CardPaymentError when Saleor or Stripe refused; both carry `message_vi`.
     """
     gateway.stripe_config()
-    data = saleor_client().execute("TransactionInitialize", {
-        "checkoutId": checkout_id, "gatewayId": settings.SALEOR_APP_ID, "gatewayData": {"method": "card"},
-    })
+    try:
+        data = saleor_client().execute("TransactionInitialize", {
+            "checkoutId": checkout_id, "gatewayId": settings.SALEOR_APP_ID, "gatewayData": {"method": "card"},
+        })
+    except SaleorUnavailable as error:
+        raise CardPaymentError(SALEOR_BUSY, reason=str(error)) from error
     payload = data["transactionInitialize"] or {}
     if payload.get("errors"):
         raise CardPaymentError(START_FAILED, reason=_mutation_errors(payload))
@@ -95,7 +101,11 @@ def card_payment_confirm(*, checkout_id: str, transaction_id: str) -> CardResult
     TRANSACTION_PROCESS_SESSION webhook (it reads the PaymentIntent). A transaction of
     another checkout is refused. "succeeded" means Saleor now counts the checkout as paid
     and it may be completed."""
-    data = saleor_client().execute("TransactionProcess", {"transactionId": transaction_id})
+    try:
+        data = saleor_client().execute("TransactionProcess", {"transactionId": transaction_id})
+    except SaleorUnavailable:
+        # Not known yet, not failed: Stripe's webhook will tell Saleor; the buyer may retry.
+        return CardResult(PENDING, SALEOR_BUSY)
     payload = data["transactionProcess"] or {}
     saleor_transaction = payload.get("transaction") or {}
     checkout = saleor_transaction.get("checkout") or {}

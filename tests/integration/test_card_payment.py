@@ -169,3 +169,24 @@ def test_a_gateway_saleor_does_not_know_is_a_card_payment_error(installed, fake_
 
     assert refused.value.message_vi == storefront.START_FAILED
     assert fake_stripe.requests == []
+
+
+def test_saleor_unreachable_at_start_and_confirm_is_told_in_vietnamese(installed, fake_saleor, fake_stripe,
+                                                                       monkeypatch):
+    import requests
+
+    import storefront_adapter.connection
+    from storefront_adapter.fakes import FakeSaleorTransport
+
+    card = storefront.card_payment_start(checkout_id=CHECKOUT_ID)
+    down = FakeSaleorTransport()
+    for _ in range(6):
+        down.add_exception(requests.ConnectionError("connection refused"))
+    monkeypatch.setattr(storefront_adapter.connection, "transport_override", down)
+
+    with pytest.raises(CardPaymentError) as refused:
+        storefront.card_payment_start(checkout_id=CHECKOUT_ID)
+    result = storefront.card_payment_confirm(checkout_id=CHECKOUT_ID, transaction_id=card.transaction_id)
+
+    assert refused.value.message_vi == storefront.SALEOR_BUSY
+    assert result == CardResult("pending", storefront.SALEOR_BUSY)
