@@ -209,6 +209,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "storefront_adapter.sync_tasks.drain_outbox",
         "schedule": 60.0,
     },
+    # The catalogue read model's catch-up for a lost webhook or refresh (storefront_adapter.catalogue).
+    "catalogue-rebuild": {
+        "task": "storefront_adapter.catalogue_tasks.rebuild_catalogue",
+        "schedule": 10 * 60.0,
+    },
     "saleor-gate-sweep": {
         "task": "storefront_adapter.gate_tasks.gate_sweep",
         "schedule": crontab(hour=2, minute=0),
