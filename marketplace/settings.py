@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "graphene_django",
     "marketplace",
     "marketplace.accounts",
+    "marketplace.shop",
     "vendors.registry",
     "vendors.onboarding",
     "vendors.listings",
