@@ -6,12 +6,15 @@ import re
 from collections.abc import Mapping
 
 from django.http import Http404, HttpRequest, HttpResponse
+from django.core.cache import cache
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET
 
 import ocop_rules
-from storefront_adapter.catalogue import storefront_product
+from storefront_adapter.catalogue import cache_key, storefront_product
 from storefront_adapter.errors import SaleorError
 
 from . import selectors
@@ -46,23 +49,41 @@ def filters_from(params: Mapping[str, str]) -> CatalogueFilters:
     )
 
 
+def _body(key: tuple, template: str, context) -> str:
+    """A page's main part, rendered once per catalogue version (the same for every visitor:
+    no form with a CSRF token in it); the header around it is rendered per request."""
+    key = cache_key("html", *key)
+    body = cache.get(key)
+    if body is None:
+        body = render_to_string(template, context())
+        cache.set(key, body, selectors.CACHE_SECONDS)
+    return mark_safe(body)  # noqa: S308  (our own template's output)
+
+
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    sections = selectors.home_sections(today=timezone.localdate())
-    return render(request, "shop/home.html", {"sections": sections})
+    today = timezone.localdate()
+    body = _body(("home", today.isoformat()), "shop/_home_body.html",
+                 lambda: {"sections": selectors.home_sections(today=today)})
+    return render(request, "shop/home.html", {"body": body})
 
 
 @require_GET
 def search(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     filters = filters_from(request.GET)
-    page = selectors.catalogue_search(filters=filters, page=_int(request.GET.get("page"), low=1) or 1, today=today)
+    number = _int(request.GET.get("page"), low=1) or 1
     query = request.GET.copy()
     query.pop("page", None)
-    return render(request, "shop/search.html", {
-        "filters": filters, "page": page, "facets": selectors.catalogue_facets(today=today),
-        "sorts": SORTS, "query_string": query.urlencode(),
-    })
+
+    def context():
+        return {"filters": filters, "page": selectors.catalogue_search(filters=filters, page=number, today=today),
+                "facets": selectors.catalogue_facets(today=today), "sorts": SORTS,
+                "query_string": query.urlencode()}
+
+    body = _body(("search", today.isoformat(), filters.key(), number, query.urlencode()), "shop/_search_body.html",
+                 context)
+    return render(request, "shop/search.html", {"body": body, "filters": filters})
 
 
 @require_GET
@@ -95,4 +116,6 @@ def producer(request: HttpRequest, pk: int) -> HttpResponse:
     page = selectors.producer_page(producer_id=pk, today=timezone.localdate())
     if page is None:
         raise Http404("Không tìm thấy chủ thể.")
-    return render(request, "shop/producer.html", {"producer": page})
+    body = _body(("producer", timezone.localdate().isoformat(), pk), "shop/_producer_body.html",
+                 lambda: {"producer": page})
+    return render(request, "shop/producer.html", {"body": body, "producer": page})
