@@ -50,11 +50,17 @@ _MISSING = "missing"
 
 
 # -- the version every cached catalogue result is keyed by ----------------------------
+def _version_seed() -> int:
+    # Never set, or Redis evicted it: start from the clock (milliseconds), above any number
+    # used before, so results cached under an old version are never read again.
+    return int(timezone.now().timestamp() * 1000)
+
+
 def catalogue_version() -> int:
     version = cache.get(VERSION_KEY)
     if version is None:
-        cache.add(VERSION_KEY, 1, timeout=None)
-        version = cache.get(VERSION_KEY) or 1
+        cache.add(VERSION_KEY, _version_seed(), timeout=None)
+        version = cache.get(VERSION_KEY)
     return int(version)
 
 
@@ -62,8 +68,8 @@ def catalogue_version_bump() -> int:
     """Every cached catalogue result is stale from now on (the keys carry the version)."""
     try:
         return cache.incr(VERSION_KEY)
-    except ValueError:  # never set, or Redis lost it: any new number retires the old keys
-        cache.add(VERSION_KEY, int(timezone.now().timestamp()), timeout=None)
+    except ValueError:
+        cache.add(VERSION_KEY, _version_seed(), timeout=None)
         return cache.incr(VERSION_KEY)
 
 

@@ -74,6 +74,19 @@ def test_a_warm_product_page_asks_saleor_nothing(client, fake_saleor, django_ass
     assert len(fake_saleor.calls("StorefrontProduct")) == 1
 
 
+def test_a_cold_product_page_costs_one_saleor_call_and_two_queries(client, fake_saleor, django_assert_num_queries):
+    # given a product page nobody has seen under the current catalogue version
+    listing = make_listing("Cà phê Robusta", prices=(120_000, 200_000))
+    publish(fake_saleor)
+    path = product_path(listing)
+    # when it is shown: its catalogue row with the certificate, and the installation to reach Saleor
+    with django_assert_num_queries(2):
+        assert client.get(path).status_code == 200
+    # then Saleor was asked once, for the live part
+    assert [r.operation_name for r in fake_saleor.requests[-1:]] == ["StorefrontProduct"]
+    assert len(fake_saleor.calls("StorefrontProduct")) == 1
+
+
 def test_a_revoked_product_from_an_old_link_says_why_with_410(client, fake_saleor, django_capture_on_commit_callbacks):
     # given a product page a buyer bookmarked
     listing = make_listing("Cà phê Robusta")
