@@ -296,3 +296,20 @@ def test_refresh_by_listing_pages_through_saleor(fake_saleor):
     assert len(fake_saleor.calls("CatalogueProducts")) == 3
     assert catalogue_refresh(listing_ids=[kept.pk]).saved == [fake_saleor.product_by_reference(
         f"listing-{kept.pk}").id]
+
+
+def test_when_saleor_is_down_the_page_says_so_and_offers_no_cart(client, fake_saleor, monkeypatch):
+    from marketplace.shop import views
+    from storefront_adapter.errors import SaleorUnavailable
+
+    listing = make_listing("Cà phê Robusta")
+    publish(fake_saleor)
+
+    def down(**kwargs):
+        raise SaleorUnavailable("StorefrontProduct", attempts=3, reason="timeout")
+
+    monkeypatch.setattr(views, "storefront_product", down)
+    response = client.get(product_path(listing))
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Tạm thời chưa tải được giá và tồn kho." in page and "gio-hang" not in page
