@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "graphene_django",
     "marketplace",
     "marketplace.accounts",
+    "marketplace.shop",
     "vendors.registry",
     "vendors.onboarding",
     "vendors.listings",
@@ -219,6 +220,11 @@ CELERY_BEAT_SCHEDULE = {
     "payments-report-stripe-events": {
         "task": "storefront_adapter.payments.tasks.report_unreported_stripe_events",
         "schedule": 300.0,
+    },
+    # The catalogue read model's catch-up for a lost webhook or refresh (storefront_adapter.catalogue).
+    "catalogue-rebuild": {
+        "task": "storefront_adapter.catalogue_tasks.rebuild_catalogue",
+        "schedule": 10 * 60.0,
     },
     "saleor-gate-sweep": {
         "task": "storefront_adapter.gate_tasks.gate_sweep",

@@ -68,6 +68,8 @@ class Subscription:
 SUBSCRIPTIONS = (
     Subscription("PRODUCT_CREATED", "ProductCreatedEvent"),
     Subscription("PRODUCT_UPDATED", "ProductUpdatedEvent"),
+    # The catalogue read model drops a product deleted in Saleor (storefront_adapter.catalogue).
+    Subscription("PRODUCT_DELETED", "ProductDeletedEvent"),
     Subscription("ORDER_CREATED", "OrderCreatedEvent"),
     Subscription("ORDER_UPDATED", "OrderUpdatedEvent"),
 )

@@ -33,6 +33,7 @@ import ocop_rules
 from vendors.listings.models import Listing, OutboxEvent, Variant
 
 from . import provisioning
+from .catalogue import catalogue_refresh_enqueue
 from .client import SaleorClient
 from .connection import SaleorNotInstalled, saleor_client
 from .errors import (
@@ -377,6 +378,8 @@ def _record_success(result: SyncResult, high_water: int | None) -> None:
         sync.attempts = 0
         sync.last_error = ""
         sync.save()
+    # The catalogue read model reads what Saleor now shows of the listing (after commit).
+    catalogue_refresh_enqueue(saleor_product_ids=[result.saleor_product_id or ""], listing_ids=[result.listing_id])
 
 
 def outbox_drain(*, limit: int = 200, client: SaleorClient | None = None) -> dict[str, int]:

@@ -81,8 +81,8 @@ def test_subscriptions_are_webhook_payloads_for_a_single_event():
     # then each selects `event` and one inline fragment on its event type
     assert sorted(subscriptions) == [
         "OrderCreatedEvent", "OrderUpdatedEvent", "PaymentGatewayInitializeSessionEvent", "ProductCreatedEvent",
-        "ProductUpdatedEvent", "TransactionCancelationRequestedEvent", "TransactionInitializeSessionEvent",
-        "TransactionProcessSessionEvent", "TransactionRefundRequestedEvent"]
+        "ProductDeletedEvent", "ProductUpdatedEvent", "TransactionCancelationRequestedEvent",
+        "TransactionInitializeSessionEvent", "TransactionProcessSessionEvent", "TransactionRefundRequestedEvent"]
     for name, operation in subscriptions.items():
         [event] = operation.selection_set.selections
         [fragment] = event.selection_set.selections
