@@ -61,10 +61,12 @@ INSTALLED_APPS = [
     "graphene_django",
     "marketplace",
     "marketplace.accounts",
+    "marketplace.shop",
     "vendors.registry",
     "vendors.onboarding",
     "vendors.listings",
     "storefront_adapter",
+    "storefront_adapter.payments",
     "marketplace.cart",
 ]
 
@@ -187,8 +189,13 @@ SALEOR_JWKS_CACHE_SECONDS = int(os.environ.get("SALEOR_JWKS_CACHE_SECONDS", "300
 FIELD_ENCRYPTION_KEY = os.environ.get("FIELD_ENCRYPTION_KEY") or base64.urlsafe_b64encode(
     hashlib.sha256(f"ocop-marketplace/field-encryption/{SECRET_KEY}".encode()).digest()
 ).decode()
+# Card payments (storefront_adapter.payments). All three empty in development: card
+# payment is then simply unavailable and the checkout offers cash on delivery only.
 STRIPE_SECRET_KEY = os.environ.get("STRIPE_SECRET_KEY", "")
+STRIPE_PUBLISHABLE_KEY = os.environ.get("STRIPE_PUBLISHABLE_KEY", "")
 STRIPE_WEBHOOK_SECRET = os.environ.get("STRIPE_WEBHOOK_SECRET", "")
+# How old a Stripe-Signature timestamp may be (seconds): Stripe's own default, against replays.
+STRIPE_WEBHOOK_TOLERANCE = int(os.environ.get("STRIPE_WEBHOOK_TOLERANCE", "300"))
 
 # Celery: Redis is broker and result backend; one beat schedule, here.
 CELERY_BROKER_URL = REDIS_URL
@@ -212,6 +219,16 @@ CELERY_BEAT_SCHEDULE = {
     "saleor-drain-outbox": {
         "task": "storefront_adapter.sync_tasks.drain_outbox",
         "schedule": 60.0,
+    },
+    # Card payments: Stripe events whose report to Saleor was not sent (task lost, Saleor down).
+    "payments-report-stripe-events": {
+        "task": "storefront_adapter.payments.tasks.report_unreported_stripe_events",
+        "schedule": 300.0,
+    },
+    # The catalogue read model's catch-up for a lost webhook or refresh (storefront_adapter.catalogue).
+    "catalogue-rebuild": {
+        "task": "storefront_adapter.catalogue_tasks.rebuild_catalogue",
+        "schedule": 10 * 60.0,
     },
     # Stock held for checkouts never completed (a card payment abandoned) goes back on sale.
     "checkout-release-expired-holds": {

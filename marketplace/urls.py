@@ -5,13 +5,15 @@ from django.urls import include, path
 from graphene_django.views import GraphQLView
 
 from . import views
+from .shop import views as shop_views
 
 admin.site.site_header = "OCOP Marketplace – Quản trị"
 admin.site.site_title = "OCOP Marketplace"
 admin.site.index_title = "Sổ đăng ký và vận hành sàn OCOP"
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    # The shop's home, also under the name the rest of the site links to.
+    path("", shop_views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
     # Officers' mutations use the browser session, so CSRF protection stays on.
@@ -22,6 +24,7 @@ urlpatterns = [
     path("officer/vendors/", include("vendors.onboarding.officer_urls")),
     path("portal/", include("vendors.listings.urls")),
     path("saleor/", include("storefront_adapter.urls")),
+    path("", include("marketplace.shop.urls")),
     path("", include("marketplace.cart.urls")),
 ]
 if settings.DEBUG:

@@ -8,6 +8,7 @@ class StorefrontAdapterConfig(AppConfig):
 
     def ready(self):
         from . import (
+            catalogue_receivers,  # noqa: F401  (a listing taken off sale leaves the catalogue)
             receivers,  # noqa: F401  (a vendor's warehouse when it is approved)
             sync_receivers,  # noqa: F401  (an outbox row enqueues its listing's sync)
         )

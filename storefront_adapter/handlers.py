@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 from django.utils import timezone
 
-from . import gate, gate_tasks
+from . import catalogue, gate, gate_tasks
 from .models import WebhookDelivery
 
 logger = logging.getLogger(__name__)
@@ -28,19 +28,36 @@ def _gate_product(delivery: WebhookDelivery) -> None:
         gate_tasks.unpublish_product.delay_on_commit(product["id"], channels)
 
 
+def _refresh_catalogue(delivery: WebhookDelivery) -> None:
+    product_id = ((delivery.payload or {}).get("product") or {}).get("id")
+    catalogue.catalogue_refresh_enqueue(saleor_product_ids=[product_id])
+
+
 def product_created(delivery: WebhookDelivery) -> None:
-    """A product made in Saleor by hand, and published, is checked by the certification gate."""
+    """A product made in Saleor by hand, and published, is checked by the certification gate;
+    the catalogue read model reads it again (after commit)."""
     _gate_product(delivery)
+    _refresh_catalogue(delivery)
 
 
 def product_updated(delivery: WebhookDelivery) -> None:
-    """Someone publishing by hand what ocop_rules forbids is undone (after commit) and logged."""
+    """Someone publishing by hand what ocop_rules forbids is undone (after commit) and logged;
+    the catalogue read model reads the product again (after commit)."""
     _gate_product(delivery)
+    _refresh_catalogue(delivery)
+
+
+def product_deleted(delivery: WebhookDelivery) -> None:
+    """A product deleted in Saleor leaves the catalogue read model."""
+    product_id = ((delivery.payload or {}).get("product") or {}).get("id")
+    if product_id:
+        catalogue.catalogue_remove(saleor_product_ids=[product_id])
 
 
 def order_created(delivery: WebhookDelivery) -> None:
     """What Saleor sold leaves our variants' stock, once per order. Next: the split per vendor."""
     gate.order_stock_apply(delivery=delivery)
+    catalogue.catalogue_refresh_enqueue(listing_ids=catalogue.order_listing_ids(delivery.payload))
 
 
 def order_updated(delivery: WebhookDelivery) -> None:
@@ -51,6 +68,7 @@ def order_updated(delivery: WebhookDelivery) -> None:
 HANDLERS: dict[str, Handler] = {
     "PRODUCT_CREATED": product_created,
     "PRODUCT_UPDATED": product_updated,
+    "PRODUCT_DELETED": product_deleted,
     "ORDER_CREATED": order_created,
     "ORDER_UPDATED": order_updated,
 }

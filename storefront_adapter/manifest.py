@@ -38,8 +38,11 @@ PERMISSIONS = [
     "MANAGE_SHIPPING",
     # ORDER_* webhook payloads (the split per vendor) and each vendor's fulfilments.
     "MANAGE_ORDERS",
-    # Not yet: MANAGE_DISCOUNTS when campaigns become Saleor promotions, HANDLE_PAYMENTS
-    # when the payment app (Transactions API) lands.
+    # The card payment app (storefront_adapter.payments) on the Transactions API: Saleor
+    # sends the transaction session webhooks only to an app holding it, and
+    # transactionEventReport requires it.
+    "HANDLE_PAYMENTS",
+    # Not yet: MANAGE_DISCOUNTS when campaigns become Saleor promotions.
 ]
 
 
@@ -65,13 +68,29 @@ class Subscription:
 SUBSCRIPTIONS = (
     Subscription("PRODUCT_CREATED", "ProductCreatedEvent"),
     Subscription("PRODUCT_UPDATED", "ProductUpdatedEvent"),
+    # The catalogue read model drops a product deleted in Saleor (storefront_adapter.catalogue).
+    Subscription("PRODUCT_DELETED", "ProductDeletedEvent"),
     Subscription("ORDER_CREATED", "OrderCreatedEvent"),
     Subscription("ORDER_UPDATED", "OrderUpdatedEvent"),
 )
 
 
+# Synchronous webhooks: Saleor waits for our answer (storefront_adapter.payments.sessions).
+PAYMENT_SUBSCRIPTIONS = (
+    Subscription("PAYMENT_GATEWAY_INITIALIZE_SESSION", "PaymentGatewayInitializeSessionEvent"),
+    Subscription("TRANSACTION_INITIALIZE_SESSION", "TransactionInitializeSessionEvent"),
+    Subscription("TRANSACTION_PROCESS_SESSION", "TransactionProcessSessionEvent"),
+    Subscription("TRANSACTION_REFUND_REQUESTED", "TransactionRefundRequestedEvent"),
+    Subscription("TRANSACTION_CANCELATION_REQUESTED", "TransactionCancelationRequestedEvent"),
+)
+
+
 def subscription_for(slug: str) -> Subscription | None:
     return next((s for s in SUBSCRIPTIONS if s.slug == slug), None)
+
+
+def payment_subscription_for(slug: str) -> Subscription | None:
+    return next((s for s in PAYMENT_SUBSCRIPTIONS if s.slug == slug), None)
 
 
 def subscription_query(operation: str) -> str | None:
@@ -87,7 +106,9 @@ def absolute_url(path: str) -> str:
 
 def build_manifest() -> dict:
     webhooks = []
-    for subscription in SUBSCRIPTIONS:
+    declared = [(s, "asyncEvents", "storefront:webhook") for s in SUBSCRIPTIONS]
+    declared += [(s, "syncEvents", "storefront:payment_webhook") for s in PAYMENT_SUBSCRIPTIONS]
+    for subscription, kind, url_name in declared:
         query = subscription_query(subscription.operation)
         if query is None:
             # Installing without it would silently never deliver the event: say so.
@@ -97,9 +118,9 @@ def build_manifest() -> dict:
         webhooks.append({
             "name": subscription.operation,
             "identifier": subscription.slug,
-            "asyncEvents": [subscription.event],
+            kind: [subscription.event],
             "query": query,
-            "targetUrl": absolute_url(reverse("storefront:webhook", kwargs={"event": subscription.slug})),
+            "targetUrl": absolute_url(reverse(url_name, kwargs={"event": subscription.slug})),
             "isActive": True,
         })
     return {
@@ -109,7 +130,7 @@ def build_manifest() -> dict:
         "name": "OCOP Marketplace",
         "about": (
             "Sàn sản phẩm OCOP nhiều nhà bán: đồng bộ sản phẩm có chứng nhận OCOP còn hiệu lực, "
-            "kiểm tra điều kiện đăng bán và chia đơn hàng theo nhà bán. "
+            "kiểm tra điều kiện đăng bán, chia đơn hàng theo nhà bán và nhận thanh toán thẻ (Stripe). "
             "Multi-vendor marketplace for Vietnam's OCOP-certified products."
         ),
         "author": "OCOP Marketplace",

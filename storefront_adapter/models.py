@@ -5,6 +5,7 @@ kept only encrypted (storefront_adapter.crypto); nothing here ever shows it.
 """
 from __future__ import annotations
 
+from django.contrib.postgres.indexes import GinIndex
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -115,6 +116,58 @@ class GateAuditEntry(models.Model):
         verbose_name = "nhật ký kiểm soát Saleor"
         verbose_name_plural = "nhật ký kiểm soát Saleor"
         ordering = ["-created_at"]
+
+
+class CatalogueProduct(models.Model):
+    """One product Saleor publishes in the shop's channel, as the storefront lists it: what
+    Saleor says (id, slug, name, thumbnail, prices, stock) joined with our registry facts
+    (stars, validity, producer, place). The storefront's search index, fed from Saleor by
+    storefront_adapter.catalogue; pages query it, never Saleor, for lists."""
+
+    saleor_product_id = models.CharField(max_length=64, unique=True)
+    slug = models.SlugField(max_length=255, unique=True)
+    name = models.CharField(max_length=255)
+    thumbnail_url = models.URLField(max_length=1024, blank=True)
+    thumbnail_alt = models.CharField(max_length=255, blank=True)
+    # Whole đồng: the channel's price range after discounts, and before.
+    price_min = models.PositiveBigIntegerField(null=True)
+    price_max = models.PositiveBigIntegerField(null=True)
+    undiscounted_min = models.PositiveBigIntegerField(null=True)
+    undiscounted_max = models.PositiveBigIntegerField(null=True)
+    on_sale = models.BooleanField(default=False)
+    quantity_available = models.PositiveIntegerField(default=0)
+    in_stock = models.BooleanField(default=False, db_index=True)
+    saleor_updated_at = models.DateTimeField(null=True)
+    # Our registry's facts, joined through the product's externalReference listing-<id>.
+    listing = models.OneToOneField("listings.Listing", on_delete=models.CASCADE, related_name="catalogue_entry")
+    vendor = models.ForeignKey("onboarding.Vendor", on_delete=models.CASCADE, related_name="+")
+    producer = models.ForeignKey("registry.Producer", on_delete=models.CASCADE, related_name="+")
+    certificate_number = models.CharField(max_length=64)
+    star_level = models.PositiveSmallIntegerField(db_index=True)
+    valid_until = models.DateField(db_index=True)
+    certified_on = models.DateField()  # the decision date: "newest certified"
+    product_group = models.CharField(max_length=32, db_index=True)  # today's group code
+    producer_name = models.CharField(max_length=255)
+    province_code = models.CharField(max_length=8, blank=True, db_index=True)
+    commune_code = models.CharField(max_length=8, blank=True, db_index=True)
+    commune_name = models.CharField(max_length=128, blank=True)
+    former_district = models.CharField(max_length=128, blank=True)
+    former_district_folded = models.CharField(max_length=128, blank=True, db_index=True)
+    search_folded = models.TextField(blank=True)  # name, producer, places, without diacritics
+    refreshed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = "sản phẩm trên sàn"
+        verbose_name_plural = "sản phẩm trên sàn"
+        ordering = ["-star_level", "name", "id"]
+        indexes = [
+            models.Index(fields=["-certified_on", "id"], name="catalogue_newest"),
+            models.Index(fields=["price_min", "id"], name="catalogue_price"),
+            GinIndex(name="catalogue_search_trgm", fields=["search_folded"], opclasses=["gin_trgm_ops"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class CheckoutHold(models.Model):

@@ -134,6 +134,28 @@ def delivery_key(*, api_url: str, event: str, body: bytes) -> str:
     return hashlib.sha256(f"{api_url}\n{event}\n".encode() + body).hexdigest()
 
 
+def saleor_signature_verify(*, api_url: str, signature: str | None, body: bytes) -> SaleorInstallation:
+    """The installation whose Saleor signed `body` (Saleor-Signature, proven against the JWKS
+    of the Saleor named in Saleor-Api-Url, installed and allowed). Used by the asynchronous
+    webhooks here and by the synchronous payment webhooks (storefront_adapter.payments).
+
+    Raises WebhookRefused: 401 unknown Saleor or bad signature, 503 keys unreadable.
+    """
+    installation = _installation_for(api_url)
+    if installation is None:
+        raise WebhookRefused(f"Saleor-Api-Url {api_url!r} is not an installed, allowed Saleor")
+    keys = JwksKeys(jwks_url_for(installation.api_url), cache=cache, ttl=settings.SALEOR_JWKS_CACHE_SECONDS,
+                    fetch=fetch_jwks)
+    try:
+        verify_signature(signature, body, keys=keys)
+    except SignatureInvalid as error:
+        raise WebhookRefused(f"{installation.api_url}: {error}") from error
+    except JwksUnavailable as error:
+        raise WebhookRefused(str(error), status=503,
+                             message="Chưa kiểm tra được chữ ký, gửi lại sau (cannot verify now).") from error
+    return installation
+
+
 def webhook_receive(
     *, event_slug: str, api_url: str, saleor_event: str | None, signature: str | None, body: bytes
 ) -> tuple[WebhookDelivery, bool]:
@@ -147,18 +169,7 @@ def webhook_receive(
     subscription = subscription_for(event_slug)
     if subscription is None:
         raise WebhookRefused(f"no webhook {event_slug!r}", status=404, message="Không có webhook này (not found).")
-    installation = _installation_for(api_url)
-    if installation is None:
-        raise WebhookRefused(f"Saleor-Api-Url {api_url!r} is not an installed, allowed Saleor")
-    keys = JwksKeys(jwks_url_for(installation.api_url), cache=cache, ttl=settings.SALEOR_JWKS_CACHE_SECONDS,
-                    fetch=fetch_jwks)
-    try:
-        verify_signature(signature, body, keys=keys)
-    except SignatureInvalid as error:
-        raise WebhookRefused(f"{installation.api_url}: {error}") from error
-    except JwksUnavailable as error:
-        raise WebhookRefused(str(error), status=503,
-                             message="Chưa kiểm tra được chữ ký, gửi lại sau (cannot verify now).") from error
+    installation = saleor_signature_verify(api_url=api_url, signature=signature, body=body)
     # Headers are not signed: the event is the URL's, and a signed body meant for another
     # event (its __typename, when the subscription selects it) is not taken for this one.
     if saleor_event is not None and saleor_event.lower() != subscription.slug:

@@ -33,6 +33,7 @@ import ocop_rules
 from vendors.listings.models import Listing, OutboxEvent, Variant
 
 from . import provisioning
+from .catalogue import catalogue_refresh_enqueue
 from .client import SaleorClient
 from .connection import SaleorNotInstalled, saleor_client
 from .errors import (
@@ -266,8 +267,8 @@ def _sync_variants(listing, current, ids, call, result) -> None:
         if node is None:
             continue
         result.saleor_variant_ids[str(variant.id)] = node["id"]
-        fields = {"sku": variant.sku, "name": variant.name}
-        if (node["sku"], node["name"]) != (variant.sku, variant.name) \
+        fields = {"sku": variant.sku, "name": variant.name, "quantityLimitPerCustomer": variant.limit_per_customer}
+        if (node["sku"], node["name"], node["quantityLimitPerCustomer"]) != tuple(fields.values()) \
                 or saleor_weight_grams(node["weight"]) != variant.weight_grams:
             call("ProductVariantUpdate", {"externalReference": reference, "input": {
                 **fields, "weight": weight_input(variant)}}, "productVariantUpdate")
@@ -290,6 +291,7 @@ def _sync_variants(listing, current, ids, call, result) -> None:
         created = call("ProductVariantBulkCreate", {"product": result.saleor_product_id, "variants": [{
             "externalReference": variant_reference(v.id), "sku": v.sku, "name": v.name,
             "attributes": [], "trackInventory": True, "weight": weight_input(v),
+            "quantityLimitPerCustomer": v.limit_per_customer,
             "channelListings": [{"channelId": ids.channel, "price": str(v.price_vnd)}],
             "stocks": [{"warehouse": ids.warehouse, "quantity": v.stock}],
         } for v in new]}, "productVariantBulkCreate")
@@ -381,6 +383,8 @@ def _record_success(result: SyncResult, high_water: int | None) -> None:
         sync.attempts = 0
         sync.last_error = ""
         sync.save()
+    # The catalogue read model reads what Saleor now shows of the listing (after commit).
+    catalogue_refresh_enqueue(saleor_product_ids=[result.saleor_product_id or ""], listing_ids=[result.listing_id])
 
 
 def outbox_drain(*, limit: int = 200, client: SaleorClient | None = None) -> dict[str, int]:

@@ -13,4 +13,4 @@ def process_webhook_delivery(delivery_id: int) -> bool:
 
 # Celery's autodiscovery imports only `tasks` modules: register the adapter's other task
 # modules here so the worker knows every task the beat schedule and the services send.
-from . import gate_tasks, order_tasks, sync_tasks, warehouses  # noqa: E402, F401
+from . import catalogue_tasks, gate_tasks, order_tasks, sync_tasks, warehouses  # noqa: E402, F401

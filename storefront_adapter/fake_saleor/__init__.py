@@ -68,6 +68,8 @@ class FakeVariant:
     allocated: int = 0
     weight_grams: int | None = None
     limit_per_customer: int | None = None
+    # A promotion's price in the channel (Saleor's discounted price); None when not on sale.
+    sale_price: int | None = None
 
     @property
     def id(self) -> str:
@@ -171,7 +173,7 @@ def _load_handlers() -> None:
     # simply not there.
     import importlib
 
-    for module in ("catalogue", "checkout", "mirror"):
+    for module in ("catalogue", "checkout", "mirror", "payments"):
         try:
             importlib.import_module(f"{__name__}.{module}")
         except ModuleNotFoundError as exc:

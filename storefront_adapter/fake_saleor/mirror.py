@@ -56,6 +56,8 @@ def mirror_listings(fake: FakeSaleor, listings: Iterable[Listing] | None = None)
             fake_variant.name, fake_variant.sku, fake_variant.price = variant.name, variant.sku, variant.price_vnd
             fake_variant.quantity = variant.stock + fake_variant.allocated
             fake_variant.weight_grams = variant.weight_grams
+            fake_variant.limit_per_customer = variant.limit_per_customer
             variants.append(fake_variant)
+        product.variant_pks = []  # a variant the vendor deleted leaves the product, as the sync does
         mirrored.append(fake.add_product(product, variants))
     return mirrored

@@ -629,3 +629,26 @@ def test_the_dashboard_costs_the_same_queries_for_1_and_many_certificates_and_lo
     with django_assert_num_queries(DASHBOARD_QUERIES):
         board = client.get("/portal/").context["board"]
     assert (len(board.certificates), len(board.low_stock)) == (12, 12)
+
+
+# ---- per-customer limits --------------------------------------------------------------
+
+def test_a_variant_can_limit_how_many_one_buyer_takes(client, shop):
+    _, certificate, _ = shop
+    # when the owner sets 2 per buyer on one variant and leaves the other unlimited
+    response = post_new(client, certificate.id, [row(sku="CF-250", limit_per_customer="2"),
+                                                 row(name="Hộp 500 g", sku="CF-500", limit_per_customer="")])
+    # then the limit is kept on that variant only
+    assert response.status_code == 302
+    assert dict(Variant.objects.values_list("sku", "limit_per_customer")) == {"CF-250": 2, "CF-500": None}
+
+
+def test_a_limit_of_zero_is_refused_in_vietnamese_and_nothing_is_saved(client, shop):
+    _, certificate, _ = shop
+    before = row_counts()
+    # when the owner types 0 as the limit
+    response = post_new(client, certificate.id, [row(limit_per_customer="0")])
+    # then the form says why and nothing is written
+    assert response.status_code == 200
+    assert "Giới hạn phải từ 1 trở lên." in response.content.decode()
+    assert row_counts() == before

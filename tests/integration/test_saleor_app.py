@@ -175,7 +175,7 @@ def test_manifest_has_what_saleor_323_requires_with_absolute_urls(client):
     assert (data["id"], data["name"], data["version"]) == ("ocop.marketplace", "OCOP Marketplace", "0.1.0")
     assert data["requiredSaleorVersion"] == "^3.23.0"
     assert data["permissions"] == ["MANAGE_PRODUCTS", "MANAGE_PRODUCT_TYPES_AND_ATTRIBUTES", "MANAGE_CHANNELS",
-                                   "MANAGE_SHIPPING", "MANAGE_ORDERS"]
+                                   "MANAGE_SHIPPING", "MANAGE_ORDERS", "HANDLE_PAYMENTS"]
     assert data["tokenTargetUrl"] == f"{SITE}/saleor/register/"
     assert data["appUrl"] == f"{SITE}/saleor/app/"
     for url in (data["tokenTargetUrl"], data["appUrl"], data["homepageUrl"]):
@@ -210,9 +210,13 @@ def test_every_manifest_webhook_query_is_a_valid_subscription_to_its_event(clien
     webhooks = get_manifest(client)["webhooks"]
     if not webhooks:
         pytest.skip("no subscription documents in storefront_adapter/operations/ yet")
-    assert {w["asyncEvents"][0] for w in webhooks} <= {s.event for s in manifest.SUBSCRIPTIONS}
+    assert [w["asyncEvents"][0] for w in webhooks if "asyncEvents" in w] == [s.event for s in manifest.SUBSCRIPTIONS]
+    assert [w["syncEvents"][0] for w in webhooks if "syncEvents" in w] == [
+        s.event for s in manifest.PAYMENT_SUBSCRIPTIONS]
     for webhook in webhooks:
-        subscription = manifest.subscription_for(webhook["identifier"])
+        assert len(webhook.get("asyncEvents", []) + webhook.get("syncEvents", [])) == 1
+        subscription = (manifest.subscription_for(webhook["identifier"])
+                        or manifest.payment_subscription_for(webhook["identifier"]))
         document = graphql.parse(webhook["query"])
         assert graphql.validate(saleor_schema(), document) == [], webhook["name"]
         operations = [d for d in document.definitions if isinstance(d, graphql.OperationDefinitionNode)]
@@ -231,7 +235,28 @@ def test_every_manifest_webhook_query_is_a_valid_subscription_to_its_event(clien
 def test_all_subscription_documents_are_written(client):
     if not any(manifest.OPERATIONS_DIR.glob("*Event.graphql")):
         pytest.skip("the GraphQL client's subscription documents have not landed yet")
-    assert [w["name"] for w in get_manifest(client)["webhooks"]] == [s.operation for s in manifest.SUBSCRIPTIONS]
+    assert [w["name"] for w in get_manifest(client)["webhooks"]] == [
+        s.operation for s in manifest.SUBSCRIPTIONS + manifest.PAYMENT_SUBSCRIPTIONS]
+
+
+def test_manifest_declares_the_payment_session_webhooks_as_synchronous(client):
+    webhooks = {w["identifier"]: w for w in get_manifest(client)["webhooks"]}
+
+    # Saleor sends transaction session webhooks only to an app with HANDLE_PAYMENTS, and waits
+    # for the answer at the target URL (saleor/webhook/transport/synchronous).
+    assert {slug: (w["syncEvents"], w["targetUrl"]) for slug, w in webhooks.items() if "syncEvents" in w} == {
+        "payment_gateway_initialize_session": (["PAYMENT_GATEWAY_INITIALIZE_SESSION"],
+                                               f"{SITE}/saleor/payments/payment_gateway_initialize_session/"),
+        "transaction_initialize_session": (["TRANSACTION_INITIALIZE_SESSION"],
+                                           f"{SITE}/saleor/payments/transaction_initialize_session/"),
+        "transaction_process_session": (["TRANSACTION_PROCESS_SESSION"],
+                                        f"{SITE}/saleor/payments/transaction_process_session/"),
+        "transaction_refund_requested": (["TRANSACTION_REFUND_REQUESTED"],
+                                         f"{SITE}/saleor/payments/transaction_refund_requested/"),
+        "transaction_cancelation_requested": (["TRANSACTION_CANCELATION_REQUESTED"],
+                                              f"{SITE}/saleor/payments/transaction_cancelation_requested/"),
+    }
+    assert "HANDLE_PAYMENTS" in get_manifest(client)["permissions"]
 
 
 def test_every_subscribed_event_has_a_handler():

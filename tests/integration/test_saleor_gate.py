@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from storefront_adapter import connection
+from storefront_adapter import catalogue, connection
 from storefront_adapter.crypto import encrypt_text
 from storefront_adapter.fakes import FakeSaleorTransport
 from storefront_adapter.gate import gate_sweep
@@ -36,6 +36,9 @@ def saleor(settings, monkeypatch) -> FakeSaleorTransport:
     SaleorInstallation.objects.create(api_url=SALEOR, encrypted_token=encrypt_text("app-token"))
     transport = FakeSaleorTransport()
     monkeypatch.setattr(connection, "transport_override", transport)
+    # The PRODUCT_*/ORDER_CREATED handlers also refresh the catalogue read model, which reads
+    # Saleor again; that is tested in test_shop_product.py, so this scripted fake sees only the gate.
+    monkeypatch.setattr(catalogue, "catalogue_refresh_enqueue", lambda **ids: None)
     return transport
 
 

@@ -84,6 +84,7 @@ def saleor_product(listing: Listing, *, published=True, name=None, prices=None, 
         "productVariants": {"edges": [{"node": {
             "id": f"V{i}", "sku": v.sku, "name": v.name, "externalReference": f"variant-{v.id}",
             "weight": {"unit": "KG", "value": v.weight_grams / 1000},
+            "quantityLimitPerCustomer": v.limit_per_customer,
             "channelListings": [{"channel": {"slug": "ocop-vn"}, "price": {"amount": float(price)}}],
             "stocks": [{"warehouse": {"id": "WH"}, "quantity": stock}],
         }} for i, (v, price, stock) in enumerate(zip(variants, prices, stocks, strict=True), start=1)]},
@@ -138,7 +139,7 @@ def test_first_sync_creates_product_channel_listing_and_variants_with_exact_vari
                        "isAvailableForPurchase": True}
     assert variants == {"product": "P1", "variants": [
         {"externalReference": f"variant-{v.id}", "sku": v.sku, "name": v.name, "attributes": [],
-         "trackInventory": True, "weight": {"value": grams, "unit": "g"},
+         "trackInventory": True, "weight": {"value": grams, "unit": "g"}, "quantityLimitPerCustomer": None,
          "channelListings": [{"channelId": "CH", "price": price}],
          "stocks": [{"warehouse": "WH", "quantity": stock}]}
         for v, grams, price, stock in [(v250, 250, "120000", 10), (v500, 500, "200000", 5)]]}
@@ -161,6 +162,23 @@ def test_second_sync_updates_only_what_changed_and_creates_nothing(vendor, provi
     assert set(update["input"]) == {"name", "description", "category", "attributes", "metadata"}
     assert price == {"id": "V2", "channelId": "CH", "price": "200000"}
     assert result.created is False
+
+
+def test_a_per_customer_limit_set_by_the_vendor_reaches_saleor(vendor, provisioned, client, transport):
+    # given a listing Saleor has without limits, whose 500 g variant now allows 2 per buyer
+    listing = make_listing(vendor)
+    transport.add_data(saleor_product(listing))
+    v500 = listing.variants.get(name="Hộp 500 g")
+    v500.limit_per_customer = 2
+    v500.save()
+    transport.add_data(mutation_ok("productUpdate", product={"id": "P1"}))
+    transport.add_data(mutation_ok("productVariantUpdate", productVariant={"id": "V2"}))
+    # when synced
+    sync_listing(client, listing.id)
+    # then only that variant is updated, with Saleor's quantityLimitPerCustomer
+    assert ops(transport) == ["SyncedProduct", "ProductUpdate", "ProductVariantUpdate"]
+    assert transport.requests[2].variables == {"externalReference": f"variant-{v500.id}", "input": {
+        "sku": v500.sku, "name": "Hộp 500 g", "quantityLimitPerCustomer": 2, "weight": {"value": 500, "unit": "g"}}}
 
 
 def test_a_repeated_create_refused_as_unique_updates_the_existing_product(vendor, provisioned, client, transport):

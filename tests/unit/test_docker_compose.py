@@ -39,6 +39,7 @@ MARKETPLACE_SETTINGS_VARIABLES = {
     "SALEOR_API_URL",
     "SALEOR_ALLOWED_API_URLS",
     "STRIPE_SECRET_KEY",
+    "STRIPE_PUBLISHABLE_KEY",
     "STRIPE_WEBHOOK_SECRET",
     "EMAIL_HOST",
     "EMAIL_PORT",
@@ -55,6 +56,7 @@ DEPLOYMENT_SECRETS = {
     "SALEOR_RSA_PRIVATE_KEY": "saleor-rsa-key-from-deployment",
     "MARKETPLACE_SECRET_KEY": "marketplace-secret-from-deployment",
     "STRIPE_SECRET_KEY": "stripe-secret-from-deployment",
+    "STRIPE_PUBLISHABLE_KEY": "stripe-publishable-key-from-deployment",
     "STRIPE_WEBHOOK_SECRET": "stripe-webhook-secret-from-deployment",
 }
 
@@ -262,6 +264,7 @@ def test_compose_refuses_to_resolve_without_each_secret(secret):
     [
         ("web", "SECRET_KEY", "MARKETPLACE_SECRET_KEY"),
         ("web", "STRIPE_SECRET_KEY", "STRIPE_SECRET_KEY"),
+        ("web", "STRIPE_PUBLISHABLE_KEY", "STRIPE_PUBLISHABLE_KEY"),
         ("web", "STRIPE_WEBHOOK_SECRET", "STRIPE_WEBHOOK_SECRET"),
         ("saleor-api", "SECRET_KEY", "SALEOR_SECRET_KEY"),
         ("saleor-api", "RSA_PRIVATE_KEY", "SALEOR_RSA_PRIVATE_KEY"),

@@ -6,7 +6,7 @@ from .models import Listing, OutboxEvent, Variant
 class VariantInline(admin.TabularInline):
     model = Variant
     extra = 0
-    fields = ("name", "sku", "price_vnd", "stock", "weight_grams")
+    fields = ("name", "sku", "price_vnd", "stock", "weight_grams", "limit_per_customer")
     readonly_fields = fields
     can_delete = False
 

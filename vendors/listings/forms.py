@@ -90,6 +90,14 @@ class VariantForm(forms.Form):
                         "invalid": "Khối lượng là số gam nguyên."},
     )
 
+    limit_per_customer = forms.IntegerField(
+        label="Giới hạn mỗi khách", required=False, min_value=1, max_value=MAX_INT,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric", "min": 1}),
+        help_text="Số lượng tối đa một khách được mua; bỏ trống nếu không giới hạn.",
+        error_messages={"min_value": "Giới hạn phải từ 1 trở lên.", "max_value": "Số lượng quá lớn.",
+                        "invalid": "Giới hạn là số nguyên."},
+    )
+
     def __init__(self, *args, ships: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
         if not ships:
@@ -105,6 +113,7 @@ class VariantForm(forms.Form):
             price_vnd=data["price_vnd"],
             stock=data["stock"],
             weight_grams=data.get("weight_grams"),
+            limit_per_customer=data.get("limit_per_customer"),
         )
 
 

@@ -60,6 +60,8 @@ class Variant(models.Model):
     price_vnd = models.PositiveBigIntegerField("giá (đồng)")
     stock = models.PositiveIntegerField("tồn kho")
     weight_grams = models.PositiveIntegerField("khối lượng (gam)", null=True, blank=True)
+    # At most this many per buyer (Saleor's quantityLimitPerCustomer); empty: no limit.
+    limit_per_customer = models.PositiveIntegerField("giới hạn mỗi khách", null=True, blank=True)
     position = models.PositiveSmallIntegerField(default=0)
 
     class Meta:

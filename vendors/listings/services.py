@@ -42,6 +42,7 @@ class VariantInput:
     stock: int
     weight_grams: int | None = None
     id: int | None = None  # an existing variant of the listing, to update
+    limit_per_customer: int | None = None  # at most this many per buyer; None: no limit
 
 
 def latest_certificate(certificate: Certificate) -> Certificate:
@@ -107,6 +108,8 @@ def _check_variants(certificate: Certificate, variants: list[VariantInput], list
             raise refuse("Giá phải lớn hơn 0 đồng.", "invalid", "price_vnd")
         if variant.stock is None or variant.stock < 0:
             raise refuse("Tồn kho không được âm.", "invalid", "stock")
+        if variant.limit_per_customer is not None and variant.limit_per_customer < 1:
+            raise refuse("Giới hạn mỗi khách phải từ 1 trở lên.", "invalid", "limit_per_customer")
         if ships and not variant.weight_grams:
             raise refuse("Cần khối lượng (gam) để tính phí vận chuyển.", "required", "weight_grams")
         if not ships and variant.weight_grams:
@@ -135,6 +138,7 @@ def _write_variants(listing: Listing, variants: list[VariantInput]) -> None:
         variant.price_vnd = data.price_vnd
         variant.stock = data.stock
         variant.weight_grams = data.weight_grams or None
+        variant.limit_per_customer = data.limit_per_customer or None
         variant.position = index
         variant.save()
 

@@ -173,7 +173,7 @@ def listing_edit(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
         data=request.POST if post else None,
         initial=[
             {"id": v.id, "name": v.name, "sku": v.sku, "price_vnd": v.price_vnd, "stock": v.stock,
-             "weight_grams": v.weight_grams}
+             "weight_grams": v.weight_grams, "limit_per_customer": v.limit_per_customer}
             for v in listing.variants.all()
         ],
         ships=ships,

@@ -36,7 +36,7 @@ class VariantType(DjangoObjectType):
     class Meta:
         model = Variant
         name = "Variant"
-        fields = ("name", "sku", "stock", "weight_grams")
+        fields = ("name", "sku", "stock", "weight_grams", "limit_per_customer")
 
     def resolve_id(self, info):
         return global_id("Variant", self.pk)

@@ -19,6 +19,7 @@ class ListingVariantInput(graphene.InputObjectType):
     price_vnd = graphene.Int(required=True, description="Giá (đồng), lớn hơn 0")
     stock = graphene.Int(required=True)
     weight_grams = graphene.Int(description="Bắt buộc với hàng giao đi; bỏ trống với dịch vụ du lịch.")
+    limit_per_customer = graphene.Int(description="Số lượng tối đa mỗi khách; bỏ trống: không giới hạn.")
 
 
 class ListingInput(graphene.InputObjectType):
@@ -45,6 +46,7 @@ def variants_from_input(variants) -> list[VariantInput]:
             price_vnd=variant.price_vnd,
             stock=variant.stock,
             weight_grams=variant.get("weight_grams"),
+            limit_per_customer=variant.get("limit_per_customer"),
             id=pk_from_global_id(variant.id, "Variant", field="variants") if variant.get("id") else None,
         )
         for variant in variants

@@ -2,6 +2,9 @@
 
 - an approved vendor (HTX Cà phê Đạo Nghĩa) with its two certified coffees on sale, one
   of them on a certificate expiring in days (the dashboard warns);
+- more approved producers with their certified products on sale (honey, macadamia, pepper
+  from the former Đắk R'Lấp district; rice from the former Krông Nô district), so the shop
+  has several producers and areas to browse and one cart can hold several of them;
 - a submitted application waiting in the officers' queue (Công ty TNHH Hồng Đức);
 - a vendor staff member.
 Every account's password is printed; running it again adds nothing.
@@ -35,6 +38,19 @@ def _user(email: str, name: str):
         user.set_password(PASSWORD)
         user.save()
     return user
+
+
+# (producer name, owner email, owner name, [(variant name, grams, price in đồng, stock)])
+SHOPS = (
+    ("Hộ kinh doanh Mật ong Quảng Tín", "matong.quangtin@example.vn", "Y Quảng Tín",
+     [("Chai 500 ml", 700, 165_000, 30), ("Chai 1 lít", 1350, 310_000, 12)]),
+    ("Công ty CP Mắc ca Đắk Wer", "macca.dakwer@example.vn", "Hoàng Minh Đắk Wer",
+     [("Túi 500 g", 500, 210_000, 40), ("Hộp quà 1 kg", 1100, 395_000, 8)]),
+    ("Công ty TNHH Tiêu sạch Nghĩa Thắng", "tieusach.nghiathang@example.vn", "Đỗ Nghĩa Thắng",
+     [("Hũ 100 g", 150, 45_000, 60)]),
+    ("HTX Gạo Buôn Choáh", "gao.buonchoah@example.vn", "H'Hen Niê",
+     [("Túi 5 kg", 5000, 150_000, 50)]),
+)
 
 
 def _application(producer: Producer, owner) -> Vendor:
@@ -86,10 +102,31 @@ class Command(BaseCommand):
                                      stock=3 + index, weight_grams=500),
                     ],
                 )
+        for name, email, owner_name, variants in SHOPS:
+            self._shop(Producer.objects.get(name=name), _user(email, owner_name), variants, officer, today)
         _application(cashew, _user(APPLICANT, "Phạm Hồng Đức"))
         self.stdout.write(self.style.SUCCESS(
             f"Gian hàng mẫu: {Vendor.objects.filter(state='approved').count()} đã duyệt, "
             f"{Vendor.objects.filter(state='submitted').count()} chờ duyệt, {Listing.objects.count()} sản phẩm."
         ))
+        self.stdout.write("Chủ các gian hàng khác: " + ", ".join(email for _, email, _, _ in SHOPS)
+                          + f" (mật khẩu {PASSWORD})")
         self.stdout.write(f"Chủ gian hàng mẫu: {OWNER} / {PASSWORD} · nhân viên: {STAFF} / {PASSWORD} · "
                           f"người nộp hồ sơ: {APPLICANT} / {PASSWORD}")
+
+    def _shop(self, producer: Producer, owner, variants, officer, today) -> None:
+        """An approved vendor with every valid certificate of the producer on sale."""
+        vendor = _application(producer, owner)
+        if vendor.state == "submitted":
+            vendor = onboarding.application_approve(vendor=vendor, officer=officer, today=today,
+                                                    reason="Hồ sơ đầy đủ (dữ liệu mẫu)")
+        if vendor.listings.exists():
+            return
+        for index, certificate in enumerate(Certificate.objects.filter(producer=producer, status="valid")):
+            listing_create(
+                vendor=vendor, certificate=certificate, today=today,
+                description=f"{certificate.product_name} của {producer.name} (dữ liệu mẫu).",
+                variants=[VariantInput(name=name, sku=f"{producer.tax_number}-{index}-{position}",
+                                       price_vnd=price, stock=stock, weight_grams=grams)
+                          for position, (name, grams, price, stock) in enumerate(variants)],
+            )

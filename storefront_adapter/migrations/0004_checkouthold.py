@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('storefront', '0002_gateauditentry_listingsync_saleorobject'),
+        ('storefront', '0003_catalogueproduct'),
     ]
 
     operations = [
