@@ -1,40 +1,25 @@
 """A buyer's cart across two producers, checked out with cash on delivery in a real
-browser; the FakeSaleor answers in-process as the transport of the live server.
-
-The product pages are BROWSE's (not in this branch yet): the add-to-cart form is posted as
-the product page posts it (variant, quantity, next, CSRF token) from a minimal form.
-"""
+browser; the FakeSaleor answers in-process as the transport of the live server. Products
+are added from the shop's product pages."""
 from __future__ import annotations
 
 import pytest
 
+from storefront_adapter.catalogue import catalogue_rebuild
 from storefront_adapter.fake_saleor.mirror import mirror_listings
-from tests.integration.shop import (
-    KIEN_DUC,
-    LAM_DONG,
-    install_fake,
-    on_sale,
-    saleor_variant,
-)
+from storefront_adapter.models import CatalogueProduct
+from tests.integration.shop import KIEN_DUC, LAM_DONG, install_fake, on_sale
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def add_to_cart(page, variant_id: str, quantity: int) -> None:
-    """Post /gio-hang/them/ as the product page's form does."""
-    page.goto("/don-hang/tra-cuu/")  # any page with a CSRF token
-    page.evaluate("""([variant, quantity]) => {
-        const form = document.createElement('form');
-        form.method = 'post'; form.action = '/gio-hang/them/';
-        const fields = {variant: variant, quantity: String(quantity), next: '/gio-hang/',
-                        csrfmiddlewaretoken: document.querySelector('[name=csrfmiddlewaretoken]').value};
-        for (const [name, value] of Object.entries(fields)) {
-            const input = document.createElement('input');
-            input.type = 'hidden'; input.name = name; input.value = value; form.appendChild(input);
-        }
-        document.body.appendChild(form); form.submit();
-    }""", [variant_id, quantity])
-    page.wait_for_url("**/gio-hang/")
+def add_to_cart(page, listing, quantity: int) -> None:
+    """From the product page: the first variant, the quantity, "Thêm vào giỏ"."""
+    page.goto(f"/san-pham/{CatalogueProduct.objects.get(listing=listing).slug}/")
+    page.locator("form.add-to-cart input[name=variant]").first.check()
+    page.get_by_label("Số lượng").fill(str(quantity))
+    page.get_by_role("button", name="Thêm vào giỏ").click()
+    page.get_by_text("Đã thêm vào giỏ hàng.").wait_for()
 
 
 def test_a_guest_buys_from_two_producers_with_cash_on_delivery(page, live_server, settings, monkeypatch, artifacts):
@@ -43,10 +28,13 @@ def test_a_guest_buys_from_two_producers_with_cash_on_delivery(page, live_server
     honey = on_sale("HTX Mật ong Tây Nguyên", title="Mật ong hoa cà phê", price=95_000, stock=4)
     fake = install_fake(settings, monkeypatch)
     mirror_listings(fake)
+    catalogue_rebuild()
 
     # when the buyer adds 2 coffee and 1 honey
-    add_to_cart(page, saleor_variant(fake, coffee).id, 2)
-    add_to_cart(page, saleor_variant(fake, honey).id, 1)
+    add_to_cart(page, coffee, 2)
+    add_to_cart(page, honey, 1)
+    page.get_by_role("link", name="Giỏ hàng (3)").click()
+    page.wait_for_url("**/gio-hang/")
 
     # then the cart shows both producers with their subtotals, and the header counts 3
     parts = page.locator("section.cart-part")

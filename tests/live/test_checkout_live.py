@@ -24,11 +24,12 @@ from django.test import Client
 from marketplace.cart.selectors import order_token
 from storefront_adapter import checkout as service
 from storefront_adapter import connection
+from storefront_adapter.catalogue import catalogue_refresh
 from storefront_adapter.client import SaleorClient
 from storefront_adapter.connection import saleor_client
 from storefront_adapter.crypto import encrypt_text
 from storefront_adapter.manifest import PERMISSIONS
-from storefront_adapter.models import CheckoutHold, SaleorInstallation
+from storefront_adapter.models import CatalogueProduct, CheckoutHold, SaleorInstallation
 from storefront_adapter.orders import order_get
 from storefront_adapter.provisioning import CHANNEL_SLUG, provision
 from storefront_adapter.sync import listing_reference, sync_listing
@@ -100,6 +101,7 @@ def listed(shop, *, vendor, title: str, price: int, stock: int):
     result = sync_listing(shop.client, listing.id)
     shop.products.append(listing_reference(listing.id))
     [saleor_variant_id] = result.saleor_variant_ids.values()
+    listing.saleor_product_id = result.saleor_product_id
     return listing, saleor_variant_id
 
 
@@ -170,14 +172,14 @@ def test_browse_to_cash_on_delivery_puts_the_order_in_saleor_with_lines_prices_a
     honey, honey_variant = listed(shop, vendor=make_vendor("HTX Mật ong Tây Nguyên"), title="Mật ong hoa cà phê",
                                   price=95_000, stock=4)
     buyer = Client()
-    # when the buyer finds the products (as the storefront reads them), adds them and checks out (COD)
-    anonymous = SaleorClient(shop.app.api_url, None)
-    for listing in (coffee, honey):
-        slug = shop.client.execute("SyncedProduct", {"externalReference": listing_reference(listing.id),
-                                                     "channel": CHANNEL_SLUG})["product"]["slug"]
-        assert anonymous.execute("StorefrontProduct", {"slug": slug, "channel": CHANNEL_SLUG})["products"]["edges"]
-    buyer.post("/gio-hang/them/", {"variant": coffee_variant, "quantity": 2, "next": "/gio-hang/"})
-    buyer.post("/gio-hang/them/", {"variant": honey_variant, "quantity": 1, "next": "/gio-hang/"})
+    # when the buyer opens each product page (the catalogue read from Saleor) and adds to the cart
+    catalogue_refresh(saleor_product_ids=[coffee.saleor_product_id, honey.saleor_product_id])
+    for listing, variant_id, quantity in ((coffee, coffee_variant, 2), (honey, honey_variant, 1)):
+        path = f"/san-pham/{CatalogueProduct.objects.get(listing=listing).slug}/"
+        page = buyer.get(path)
+        assert page.status_code == 200 and f'value="{variant_id}"' in page.content.decode()
+        added = buyer.post("/gio-hang/them/", {"variant": variant_id, "quantity": quantity, "next": path})
+        assert added["Location"] == path
     cart = buyer.get("/gio-hang/")
     assert [p.vendor_name for p in cart.context["parts"]] == ["HTX Cà phê Đạo Nghĩa", "HTX Mật ong Tây Nguyên"]
     response = buyer.post("/thanh-toan/", {
