@@ -9,6 +9,8 @@ urlpatterns = [
     path("gio-hang/them/", views.cart_add, name="add"),
     path("gio-hang/dong/<str:line_id>/", views.cart_line, name="line"),
     path("thanh-toan/", views.checkout_page, name="checkout"),
+    path("thanh-toan/the/", views.card_page, name="card"),
+    path("thanh-toan/the/xong/", views.card_return, name="card_return"),
     path("don-hang/tra-cuu/", views.order_lookup, name="order_lookup"),
     path("don-hang/<str:token>/", views.order_page, name="order"),
 ]

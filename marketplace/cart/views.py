@@ -3,6 +3,7 @@ session keeps, so it survives a reload; every rule is in storefront_adapter.chec
 Vietnamese messages the views show. No login: guests buy with email and phone."""
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -11,7 +12,9 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
 from storefront_adapter import checkout as service
-from storefront_adapter.checkout import CheckoutError, DeliveryAddress
+from storefront_adapter.card_checkout import card_checkout_finish, card_checkout_start
+from storefront_adapter.checkout import CheckoutError, DeliveryAddress, PlacedOrder
+from storefront_adapter.payments.storefront import CardSession
 from storefront_adapter.orders import order_get
 from storefront_adapter.orders import order_lookup as saleor_order_lookup
 from vendors.registry import places
@@ -19,6 +22,9 @@ from vendors.registry import places
 from . import selectors
 from .forms import PAYMENT_CARD, CheckoutForm, OrderLookupForm
 from .selectors import CHECKOUT_KEY, COUNT_KEY
+
+# The card payment in progress: {"checkout", "transaction", "client_secret", "publishable_key", "amount"}.
+CARD_KEY = "card_payment"
 from .tasks import send_order_confirmation
 
 
@@ -120,13 +126,14 @@ def checkout_page(request: HttpRequest) -> HttpResponse:
         return redirect("cart:view")
     form = CheckoutForm(request.POST or None, initial=_initial(cart), shipping_options=cart.shipping_options)
     if request.method == "POST" and form.is_valid():
-        order = _place(request, form, cart)
-        if order is not None:
-            _remember(request, None)
-            send_order_confirmation.delay_on_commit(order.id)
-            messages.success(request, f"Cảm ơn bạn! Đơn hàng #{order.number} đã được đặt. "
-                                      f"Xác nhận đã gửi tới {order.email}.")
-            return redirect("cart:order", token=selectors.order_token(order.id))
+        placed = _place(request, form, cart)
+        if isinstance(placed, CardSession):
+            request.session[CARD_KEY] = {
+                "checkout": cart.id, "transaction": placed.transaction_id, "client_secret": placed.client_secret,
+                "publishable_key": placed.publishable_key, "amount": placed.amount}
+            return redirect("cart:card")
+        if placed is not None:
+            return _placed(request, placed)
         try:
             cart = service.checkout_get(checkout_id=cart.id) or cart
         except CheckoutError:
@@ -134,12 +141,23 @@ def checkout_page(request: HttpRequest) -> HttpResponse:
         form.fields["shipping_method"].widget.choices = [(o.id, o.name) for o in cart.shipping_options]
     refused = service.refused_lines(cart)
     return render(request, "cart/checkout.html", {
-        "form": form, "cart": cart, "parts": selectors.cart_parts(cart, refused), "refused": refused})
+        "form": form, "cart": cart, "parts": selectors.cart_parts(cart, refused), "refused": refused,
+        "hold_minutes": settings.CHECKOUT_HOLD_MINUTES})
 
 
-def _place(request: HttpRequest, form: CheckoutForm, cart: service.Cart) -> service.PlacedOrder | None:
-    """Save contact, address and delivery, then place the order (cash on delivery); on a
-    refusal the message goes on its field, or at the top, and None is returned."""
+def _placed(request: HttpRequest, order: PlacedOrder) -> HttpResponse:
+    _remember(request, None)
+    request.session.pop(CARD_KEY, None)
+    send_order_confirmation.delay_on_commit(order.id)
+    messages.success(request, f"Cảm ơn bạn! Đơn hàng #{order.number} đã được đặt. "
+                              f"Xác nhận đã gửi tới {order.email}.")
+    return redirect("cart:order", token=selectors.order_token(order.id))
+
+
+def _place(request: HttpRequest, form: CheckoutForm, cart: service.Cart) -> PlacedOrder | CardSession | None:
+    """Save contact, address and delivery, then place the order (cash on delivery) or open
+    the card payment (its units held first); on a refusal the message goes on its field, or
+    at the top, and None is returned."""
     data = form.cleaned_data
     try:
         address = DeliveryAddress(full_name=data["full_name"], phone=data["phone"], province_code=data["province"],
@@ -152,8 +170,7 @@ def _place(request: HttpRequest, form: CheckoutForm, cart: service.Cart) -> serv
         if method != cart.shipping_method_id:
             service.checkout_delivery_set(checkout_id=cart.id, shipping_method_id=method)
         if data["payment"] == PAYMENT_CARD:
-            raise CheckoutError("Thanh toán bằng thẻ (Stripe) đang được tích hợp; hiện hãy chọn "
-                                "“Thanh toán khi nhận hàng (COD)”. Đơn chưa được đặt.", field="payment")
+            return card_checkout_start(checkout_id=cart.id)
         return service.checkout_complete(checkout_id=cart.id)
     except CheckoutError as error:
         form.add_error(error.field if error.field in form.fields else None, error.message_vi)
@@ -183,3 +200,37 @@ def order_lookup(request: HttpRequest) -> HttpResponse:
             return redirect("cart:order", token=selectors.order_token(order_id))
         form.add_error(None, "Không tìm thấy đơn hàng với email và mã đơn này. Kiểm tra lại email xác nhận đơn hàng.")
     return render(request, "cart/order_lookup.html", {"form": form})
+
+
+@require_http_methods(["GET"])
+def card_page(request: HttpRequest) -> HttpResponse:
+    """Stripe's card form (Stripe.js, loaded from Stripe) for the payment opened at checkout."""
+    card = request.session.get(CARD_KEY)
+    if not card or card.get("checkout") != _checkout_id(request):
+        return redirect("cart:checkout")
+    return render(request, "cart/card.html", {
+        "amount": card["amount"], "stripe": {"publishableKey": card["publishable_key"],
+                                             "clientSecret": card["client_secret"],
+                                             "returnUrl": request.build_absolute_uri(reverse("cart:card_return"))}})
+
+
+@require_http_methods(["GET"])
+def card_return(request: HttpRequest) -> HttpResponse:
+    """Where Stripe.js sends the buyer back: the order once Saleor counts the checkout paid."""
+    card = request.session.get(CARD_KEY)
+    if not card:
+        return redirect("cart:view")
+    try:
+        outcome = card_checkout_finish(checkout_id=card["checkout"], transaction_id=card["transaction"])
+    except CheckoutError as error:
+        request.session.pop(CARD_KEY, None)
+        messages.error(request, error.message_vi)
+        return redirect("cart:checkout")
+    if isinstance(outcome, PlacedOrder):
+        return _placed(request, outcome)
+    if outcome.status == "failed":
+        request.session.pop(CARD_KEY, None)
+        messages.error(request, outcome.message_vi)
+        return redirect("cart:checkout")
+    # Still processing, or the bank's check is not done: say so and let the buyer look again.
+    return render(request, "cart/card_status.html", {"result": outcome, "amount": card["amount"]}, status=202)

@@ -260,7 +260,19 @@ def checkout_delivery_method_update(fake: FakeSaleor, variables: Mapping[str, An
     return {"checkoutDeliveryMethodUpdate": _payload(checkout, [])}
 
 
-def _totals(fake: FakeSaleor, checkout: Mapping[str, Any]) -> tuple[int, int]:
+def checkout_charged(fake: FakeSaleor, checkout_id: str) -> float:
+    """What card transactions charged for the checkout (the payments module keeps them)."""
+    return sum(t["charged"] - t["refunded"] for t in fake.table("transactions").values()
+               if t["checkout_id"] == checkout_id)
+
+
+def _charge_status(charged: float, total: float) -> str:
+    if charged <= 0:
+        return "NONE"
+    return "FULL" if charged == total else ("OVERCHARGED" if charged > total else "PARTIAL")
+
+
+def checkout_totals(fake: FakeSaleor, checkout: Mapping[str, Any]) -> tuple[int, int]:
     subtotal = sum(fake.variants[line["variant_pk"]].price * line["quantity"] for line in checkout["lines"])
     shipping = shipping_method(fake)["price"]["amount"] if checkout.get("delivery_method_id") else 0
     return subtotal, int(shipping)
@@ -293,7 +305,7 @@ def checkout_answer(fake: FakeSaleor, checkout: Mapping[str, Any]) -> dict[str, 
             problems.append({"line": {"id": line["id"]}})
         elif line["quantity"] > variant.quantity_available:
             problems.append({"availableQuantity": variant.quantity_available, "line": {"id": line["id"]}})
-    subtotal, shipping = _totals(fake, checkout)
+    subtotal, shipping = checkout_totals(fake, checkout)
     method = shipping_method(fake) if checkout.get("delivery_method_id") else None
     return {
         "id": checkout["id"], "email": checkout.get("email"), "isShippingRequired": True,
@@ -349,12 +361,14 @@ def checkout_complete(fake: FakeSaleor, variables: Mapping[str, Any]) -> dict[st
     if errors:
         return {"checkoutComplete": {"order": None, "confirmationNeeded": False, "errors": errors}}
     orders = fake.table("orders")
-    subtotal, shipping = _totals(fake, checkout)
+    subtotal, shipping = checkout_totals(fake, checkout)
     order_id = global_id("Order", uuid.uuid4())
+    charged = checkout_charged(fake, checkout["id"])
     order = {
         # Saleor 3.23 confirms a new order automatically only when the checkout has a payment
         # transaction; cash on delivery has none, so the order stays UNCONFIRMED.
-        "id": order_id, "number": str(len(orders) + 1), "status": "UNCONFIRMED",
+        "id": order_id, "number": str(len(orders) + 1), "status": "UNFULFILLED" if charged else "UNCONFIRMED",
+        "charged": charged,
         "created": datetime.now(UTC).isoformat(), "checkout_id": checkout["id"], "email": checkout["email"],
         "lines": [], "fulfillments": [], "subtotal": subtotal, "shipping": shipping,
         "shipping_address": checkout["shipping_address"], "shipping_method_name": shipping_method(fake)["name"],
@@ -390,8 +404,10 @@ def order_answer(fake: FakeSaleor, order: Mapping[str, Any]) -> dict[str, Any]:
             "unitPrice": _taxed(line["price"], currency), "totalPrice": _taxed(line["price"] * line["quantity"], currency)})
     return {
         "id": order["id"], "number": order["number"], "created": order["created"], "status": order["status"],
-        "userEmail": order["email"], "checkoutId": order["checkout_id"], "isPaid": False,
-        "chargeStatus": "NONE", "authorizeStatus": "NONE", "shippingMethodName": order["shipping_method_name"],
+        "userEmail": order["email"], "checkoutId": order["checkout_id"],
+        "isPaid": order.get("charged", 0) >= order["subtotal"] + order["shipping"],
+        "chargeStatus": _charge_status(order.get("charged", 0), order["subtotal"] + order["shipping"]),
+        "authorizeStatus": "NONE", "shippingMethodName": order["shipping_method_name"],
         "lines": lines, "fulfillments": order["fulfillments"], "subtotal": _taxed(order["subtotal"], currency),
         "shippingPrice": _taxed(order["shipping"], currency),
         "total": _taxed(order["subtotal"] + order["shipping"], currency),

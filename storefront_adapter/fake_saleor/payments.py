@@ -24,6 +24,7 @@ from django.conf import settings
 
 from ..payments import sessions
 from . import FakeSaleor, from_global_id, global_id, handles
+from .checkout import checkout_totals
 
 RESULT_TYPES = {
     "CHARGE_ACTION_REQUIRED", "CHARGE_REQUEST", "CHARGE_SUCCESS", "CHARGE_FAILURE",
@@ -90,6 +91,16 @@ def _transaction(fake: FakeSaleor, transaction_id: str) -> dict | None:
     return fake.table("transactions").get(pk) if type_name == "TransactionItem" else None
 
 
+def _payment_checkout(fake: FakeSaleor, checkout_id: str) -> dict | None:
+    """The checkout a test put here, or one made through the fake's checkout handlers (its
+    total, as Saleor charges it)."""
+    cart = fake.table("checkouts").get(checkout_id)
+    if cart is None:
+        return fake.table("payment_checkouts").get(checkout_id)
+    subtotal, shipping = checkout_totals(fake, cart)
+    return {"id": checkout_id, "amount": subtotal + shipping, "email": cart.get("email") or ""}
+
+
 @handles("TransactionInitialize")
 def transaction_initialize(fake: FakeSaleor, variables: Mapping[str, Any]) -> dict[str, Any]:
     def refused(error: dict) -> dict:
@@ -101,7 +112,7 @@ def transaction_initialize(fake: FakeSaleor, variables: Mapping[str, Any]) -> di
     if variables["gatewayId"] != installed_app:
         return refused(_error("paymentGateway", "NOT_FOUND", f"Active app with `{variables['gatewayId']}` "
                                                              "identifier not found"))
-    checkout = fake.table("payment_checkouts").get(variables["checkoutId"])
+    checkout = _payment_checkout(fake, variables["checkoutId"])
     if checkout is None:
         return refused(_error("id", "NOT_FOUND", f"Couldn't resolve to a node: {variables['checkoutId']}"))
     paid = sum(t["charged"] for t in fake.table("transactions").values() if t["checkout_id"] == checkout["id"])
@@ -139,7 +150,7 @@ def transaction_process(fake: FakeSaleor, variables: Mapping[str, Any]) -> dict[
         # Already processed: Saleor answers with the event it has, without calling the app.
         return {"transactionProcess": {"transaction": _transaction_data(transaction),
                                        "transactionEvent": _event_data(final), "data": None, "errors": []}}
-    checkout = fake.table("payment_checkouts")[transaction["checkout_id"]]
+    checkout = _payment_checkout(fake, transaction["checkout_id"])
     amount = float(checkout["amount"])
     payload = {
         "__typename": "TransactionProcessSession",

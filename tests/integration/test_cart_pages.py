@@ -203,16 +203,6 @@ def test_sold_out_at_admission_is_told_at_once_and_nothing_is_ordered(client, fa
     assert Variant.objects.get(listing=coffee).stock == 10
 
 
-def test_the_card_option_is_not_wired_yet_and_orders_nothing(client, fake_saleor):
-    coffee, _ = two_producers(fake_saleor)
-    add(client, fake_saleor, coffee, 1)
-    response = client.post("/thanh-toan/", {**CHECKOUT_FORM, "payment": "card"})
-    assert response.context["form"].errors["payment"] == [
-        ("Thanh toán bằng thẻ (Stripe) đang được tích hợp; hiện hãy chọn “Thanh toán khi nhận hàng (COD)”. "
-        "Đơn chưa được đặt.")]
-    assert (fake_saleor.table("orders"), CheckoutHold.objects.count()) == ({}, 0)
-
-
 def placed_order(client, fake) -> dict:
     coffee, honey = two_producers(fake)
     add(client, fake, coffee, 2)
