@@ -71,3 +71,53 @@ def test_a_guest_buys_from_two_producers_with_cash_on_delivery(page, live_server
     assert [(line["product_name"], line["quantity"]) for line in order["lines"]] == [
         ("Cà phê bột Đạo Nghĩa", 2), ("Mật ong hoa cà phê", 1)]
     assert page.locator("a.cart-link").inner_text() == "Giỏ hàng"
+
+
+def test_a_guest_pays_by_card_and_the_order_is_placed_once_paid(page, live_server, settings, monkeypatch, artifacts):
+    from storefront_adapter.payments import gateway
+    from storefront_adapter.payments.fake_stripe import FakeStripe
+    from tests.integration.payment_support import PUBLISHABLE_KEY, SECRET_KEY, WEBHOOK_SECRET
+
+    # given Stripe configured (behind its seam: no network here) and a product on sale
+    settings.STRIPE_SECRET_KEY, settings.STRIPE_PUBLISHABLE_KEY = SECRET_KEY, PUBLISHABLE_KEY
+    settings.STRIPE_WEBHOOK_SECRET = WEBHOOK_SECRET
+    stripe_fake = FakeStripe()
+    monkeypatch.setattr(gateway, "http_client_override", stripe_fake)
+    honey = on_sale("HTX Mật ong Tây Nguyên", title="Mật ong hoa cà phê", price=95_000, stock=4)
+    fake = install_fake(settings, monkeypatch)
+    mirror_listings(fake)
+    catalogue_rebuild()
+    add_to_cart(page, honey, 2)
+
+    # when the buyer checks out choosing the card
+    page.goto("/thanh-toan/")
+    page.get_by_label("Email").fill("lan@example.vn")
+    page.get_by_label("Số điện thoại").fill("0912 345 678")
+    page.get_by_label("Họ tên người nhận").fill("Nguyễn Thị Lan")
+    page.get_by_label("Tỉnh/thành phố").select_option(LAM_DONG.code)
+    page.locator(f"#id_commune option[value='{KIEN_DUC.code}']").wait_for(state="attached")
+    page.get_by_label("Xã/phường").select_option(KIEN_DUC.code)
+    page.get_by_label("Số nhà, đường, thôn/ấp").fill("Thôn 3, đường Nguyễn Tất Thành")
+    page.get_by_label("Thẻ (Stripe)").check()
+    page.get_by_role("button", name="Đặt hàng").click()
+
+    # then the card page asks for 220.000 ₫ (2 × 95.000 ₫ and shipping) with the PaymentIntent
+    # opened through Saleor; Stripe.js cannot load on this offline machine, which the page says
+    page.wait_for_url("**/thanh-toan/the/")
+    assert page.locator("#card-amount").inner_text() == "220.000 ₫"
+    page.get_by_text("Không tải được cổng thanh toán thẻ.", exact=False).wait_for()
+    [(pi, intent)] = stripe_fake.intents.items()
+    assert (intent["amount"], intent["currency"]) == (220_000, "vnd")
+    assert fake.table("orders") == {}
+
+    # when the card is charged at Stripe and Stripe.js sends the buyer back
+    stripe_fake.succeed(pi)
+    page.goto("/thanh-toan/the/xong/")
+
+    # then the order is placed and paid
+    page.wait_for_url("**/don-hang/**")
+    page.screenshot(path=str(artifacts / "order-paid-by-card.png"), full_page=True)
+    assert "Đã thanh toán" in page.content()
+    assert page.locator("#order-total").inner_text() == "220.000 ₫"
+    [order] = fake.table("orders").values()
+    assert order["status"] == "UNFULFILLED"
