@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+from typing import Any
 
 import requests
 from django.conf import settings
@@ -16,7 +17,7 @@ from django.utils import timezone
 from . import handlers
 from .crypto import decrypt_text, encrypt_text
 from .jws import JwksKeys, JwksUnavailable, SignatureInvalid, fetch_jwks, jwks_url_for, verify_signature
-from .manifest import subscription_for
+from .manifest import Subscription, subscription_for
 from .models import SaleorInstallation, WebhookDelivery
 
 logger = logging.getLogger(__name__)
@@ -156,6 +157,30 @@ def saleor_signature_verify(*, api_url: str, signature: str | None, body: bytes)
     return installation
 
 
+def signed_webhook_payload(*, subscription: Subscription, api_url: str, saleor_event: str | None,
+                           signature: str | None, body: bytes,
+                           typename_required: bool = False) -> tuple[SaleorInstallation, Any]:
+    """The installation and the JSON body of a webhook for ``subscription``, once its
+    Saleor-Signature is proven (``saleor_signature_verify``). Headers are not signed: the
+    event is the URL's, and a signed body meant for another event (its ``__typename``; when
+    ``typename_required``, also a body without one) is refused with 400."""
+    installation = saleor_signature_verify(api_url=api_url, signature=signature, body=body)
+    if saleor_event is not None and saleor_event.lower() != subscription.slug:
+        raise WebhookRefused(f"Saleor-Event {saleor_event!r} sent to {subscription.slug}", status=400,
+                             message=Refused.message)
+    try:
+        payload = json.loads(body)
+    except ValueError as error:
+        raise WebhookRefused("body is not JSON", status=400, message=Refused.message) from error
+    if isinstance(payload, dict):
+        typename = payload.get("__typename", None if typename_required else subscription.typename)
+    else:
+        typename = None if typename_required else subscription.typename
+    if typename != subscription.typename:
+        raise WebhookRefused(f"a {typename} body sent to {subscription.slug}", status=400, message=Refused.message)
+    return installation, payload
+
+
 def webhook_receive(
     *, event_slug: str, api_url: str, saleor_event: str | None, signature: str | None, body: bytes
 ) -> tuple[WebhookDelivery, bool]:
@@ -169,20 +194,8 @@ def webhook_receive(
     subscription = subscription_for(event_slug)
     if subscription is None:
         raise WebhookRefused(f"no webhook {event_slug!r}", status=404, message="Không có webhook này (not found).")
-    installation = saleor_signature_verify(api_url=api_url, signature=signature, body=body)
-    # Headers are not signed: the event is the URL's, and a signed body meant for another
-    # event (its __typename, when the subscription selects it) is not taken for this one.
-    if saleor_event is not None and saleor_event.lower() != subscription.slug:
-        raise WebhookRefused(f"Saleor-Event {saleor_event!r} sent to {subscription.slug}", status=400,
-                             message=Refused.message)
-    try:
-        payload = json.loads(body)
-    except ValueError as error:
-        raise WebhookRefused("body is not JSON", status=400, message=Refused.message) from error
-    if isinstance(payload, dict) and payload.get("__typename", subscription.typename) != subscription.typename:
-        raise WebhookRefused(f"a {payload['__typename']} body sent to {subscription.slug}", status=400,
-                             message=Refused.message)
-
+    installation, payload = signed_webhook_payload(subscription=subscription, api_url=api_url,
+                                                   saleor_event=saleor_event, signature=signature, body=body)
     key = delivery_key(api_url=installation.api_url, event=subscription.event, body=body)
     with transaction.atomic():
         delivery, created = WebhookDelivery.objects.get_or_create(

@@ -14,7 +14,6 @@ database transaction; the PaymentAttempt is written after it answers.
 from __future__ import annotations
 
 import hashlib
-import json
 import logging
 from collections.abc import Callable
 
@@ -22,7 +21,7 @@ import stripe
 from django.db import transaction
 
 from ..manifest import payment_subscription_for
-from ..services import Refused, WebhookRefused, saleor_signature_verify
+from ..services import WebhookRefused, signed_webhook_payload
 from . import actions, gateway, state
 from .models import PaymentAttempt
 
@@ -217,14 +216,6 @@ def session_answer(*, event_slug: str, api_url: str, saleor_event: str | None, s
     if subscription is None:
         raise WebhookRefused(f"no payment webhook {event_slug!r}", status=404,
                              message="Không có webhook này (not found).")
-    saleor_signature_verify(api_url=api_url, signature=signature, body=body)
-    if saleor_event is not None and saleor_event.lower() != subscription.slug:
-        raise WebhookRefused(f"Saleor-Event {saleor_event!r} sent to {subscription.slug}", status=400,
-                             message=Refused.message)
-    try:
-        payload = json.loads(body)
-    except ValueError as error:
-        raise WebhookRefused("body is not JSON", status=400, message=Refused.message) from error
-    if not isinstance(payload, dict) or payload.get("__typename") != subscription.typename:
-        raise WebhookRefused(f"not a {subscription.typename} body", status=400, message=Refused.message)
+    _, payload = signed_webhook_payload(subscription=subscription, api_url=api_url, saleor_event=saleor_event,
+                                        signature=signature, body=body, typename_required=True)
     return SESSION_HANDLERS[subscription.event](payload=payload)
