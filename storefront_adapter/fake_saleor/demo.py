@@ -7,8 +7,9 @@ with Celery tasks run in-process, against one FakeSaleor in memory:
 - the App counts as installed in ``FAKE_API_URL`` (a name that never resolves);
 - every listing the sync would publish is in the fake, as the sync leaves it in Saleor;
 - the outbox consumer mirrors a changed listing into the fake instead of calling Saleor's
-  product mutations (the fake does not implement those; the sync itself is proven against
-  a real Saleor in tests/live/).
+  product mutations, and an approved vendor gets no Saleor warehouse (the fake keeps stock
+  on its variants): the fake implements neither; the sync and provisioning are proven
+  against a real Saleor in tests/live/.
 
 Everything lives in this process's memory and is gone when the demo stops; the pages say
 "Saleor giả lập" nowhere because buyers never see Saleor, the startup banner does.
@@ -17,7 +18,7 @@ from __future__ import annotations
 
 from django.db import transaction
 
-from .. import connection, sync
+from .. import connection, sync, warehouses
 from ..crypto import encrypt_text
 from ..models import SaleorInstallation
 from . import FakeSaleor
@@ -45,4 +46,5 @@ def install() -> FakeSaleor:
                                operations=["FakeSaleor mirror"])
 
     sync.sync_listing = mirror_sync  # the demo's outbox consumer (see the module docstring)
+    warehouses.vendor_warehouse_ensure = lambda *, vendor_id, client: None
     return fake
