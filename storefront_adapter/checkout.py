@@ -86,6 +86,8 @@ class Cart:
     shipping_address: Mapping[str, Any] | None
     quantity: int = 0
     problems: tuple[str, ...] = field(default_factory=tuple)
+    # Saleor's count of card payments against the total: NONE, PARTIAL, FULL, OVERCHARGED.
+    charge_status: str = "NONE"
 
     def line(self, line_id: str) -> CartLine | None:
         return next((line for line in self.lines if line.id == line_id), None)
@@ -134,7 +136,7 @@ def _cart(data: Mapping[str, Any]) -> Cart:
                                for m in data.get("shippingMethods") or () if m.get("active", True)),
         shipping_method_id=(delivery.get("shippingMethod") or {}).get("id"),
         shipping_address=data.get("shippingAddress"), quantity=data.get("quantity") or 0,
-        problems=tuple(problems.values()))
+        problems=tuple(problems.values()), charge_status=data.get("chargeStatus") or "NONE")
 
 
 BUSY_VI = "Sàn đang bận nên chưa thực hiện được; chưa có gì thay đổi. Hãy thử lại sau ít phút."
@@ -435,12 +437,24 @@ def checkout_admit(*, checkout_id: str | None, minutes: int | None = None,
     return cart, hold
 
 
-def checkout_complete(*, checkout_id: str | None, client: SaleorClient | None = None) -> PlacedOrder:
+CART_CHANGED_AFTER_PAYMENT = ("Giỏ hàng đã thay đổi sau khi bạn thanh toán nên số tiền đã trả không khớp "
+                              "với tổng đơn; đơn chưa được đặt. Hãy xem lại giỏ hàng và thanh toán lại.")
+
+
+def checkout_complete(*, checkout_id: str | None, paid: bool = False,
+                      client: SaleorClient | None = None) -> PlacedOrder:
     """Place the order: admission first (all or nothing; a buyer beyond the stock is told at
     once which item is sold out and nothing is ordered), then Saleor's checkoutComplete; if
-    Saleor does not complete it, the hold is given back (issue 5, "Never sell what is not there")."""
+    Saleor does not complete it, the hold is given back (issue 5, "Never sell what is not there").
+    ``paid``: a card checkout, placed only while Saleor counts exactly its total as charged
+    (the channel allows unpaid orders for cash on delivery, so Saleor would not refuse a
+    cart that grew in another tab after the payment)."""
     client = client or saleor_client()
     cart, hold = checkout_admit(checkout_id=checkout_id, client=client)
+    if paid and cart.charge_status != "FULL":
+        if hold.taken_now:
+            admission.hold_release(checkout_id=cart.id)
+        raise CheckoutError(CART_CHANGED_AFTER_PAYMENT, code="NOT_FULLY_PAID")
     # Only the call that took the hold gives it back: a second "Đặt hàng" of the same cart
     # (a double click) reuses the hold and fails once the first made the order, which must
     # keep its stock. A reused card hold that fails waits for its expiry.

@@ -104,6 +104,7 @@ class GateAuditEntry(models.Model):
         UNPUBLISHED = "unpublished", "Đã gỡ sản phẩm đăng bán trái quy định"
         FOREIGN_PRODUCT = "foreign_product", "Sản phẩm không thuộc sàn OCOP"
         OVERSOLD = "oversold", "Bán vượt tồn kho"
+        PAID_NOT_PLACED = "paid_not_placed", "Đã thu tiền thẻ nhưng chưa tạo được đơn (cần hoàn tiền)"
 
     action = models.CharField("hành động", max_length=32, choices=Action.choices)
     saleor_product_id = models.CharField(max_length=100, blank=True)

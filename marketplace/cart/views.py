@@ -12,7 +12,12 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
 from storefront_adapter import checkout as service
-from storefront_adapter.card_checkout import card_checkout_finish, card_checkout_start
+from storefront_adapter.card_checkout import (
+    HOLD_EXPIRED,
+    card_checkout_finish,
+    card_checkout_start,
+    card_hold_in_force,
+)
 from storefront_adapter.checkout import CheckoutError, DeliveryAddress, PlacedOrder
 from storefront_adapter.payments.storefront import CardSession
 from storefront_adapter.orders import order_get
@@ -170,6 +175,12 @@ def _place(request: HttpRequest, form: CheckoutForm, cart: service.Cart) -> Plac
         if method != cart.shipping_method_id:
             service.checkout_delivery_set(checkout_id=cart.id, shipping_method_id=method)
         if data["payment"] == PAYMENT_CARD:
+            card = request.session.get(CARD_KEY) or {}
+            if card.get("checkout") == cart.id and card.get("amount") == cart.total \
+                    and card_hold_in_force(checkout_id=cart.id):
+                # The payment opened for this very cart is still on: no second PaymentIntent
+                # (the first tab's card form could still charge it).
+                return CardSession(card["transaction"], card["client_secret"], card["publishable_key"], card["amount"])
             return card_checkout_start(checkout_id=cart.id)
         return service.checkout_complete(checkout_id=cart.id)
     except CheckoutError as error:
@@ -207,6 +218,10 @@ def card_page(request: HttpRequest) -> HttpResponse:
     """Stripe's card form (Stripe.js, loaded from Stripe) for the payment opened at checkout."""
     card = request.session.get(CARD_KEY)
     if not card or card.get("checkout") != _checkout_id(request):
+        return redirect("cart:checkout")
+    if not card_hold_in_force(checkout_id=card["checkout"]):
+        request.session.pop(CARD_KEY, None)
+        messages.error(request, HOLD_EXPIRED)
         return redirect("cart:checkout")
     return render(request, "cart/card.html", {
         "amount": card["amount"], "stripe": {"publishableKey": card["publishable_key"],

@@ -309,6 +309,7 @@ def checkout_answer(fake: FakeSaleor, checkout: Mapping[str, Any]) -> dict[str, 
     method = shipping_method(fake) if checkout.get("delivery_method_id") else None
     return {
         "id": checkout["id"], "email": checkout.get("email"), "isShippingRequired": True,
+        "chargeStatus": _charge_status(checkout_charged(fake, checkout["id"]), subtotal + shipping),
         "quantity": sum(line["quantity"] for line in checkout["lines"]), "channel": {"slug": fake.channel_slug},
         "lines": lines, "subtotalPrice": _taxed(subtotal, currency), "shippingPrice": _taxed(shipping, currency),
         "totalPrice": _taxed(subtotal + shipping, currency), "shippingMethods": _shipping_methods(fake, checkout),

@@ -184,3 +184,15 @@ def stripe_event_report(*, event_id: int) -> bool:
     StripeEvent.objects.filter(pk=row.pk, reported_at__isnull=True).update(
         reported_at=timezone.now(), report_attempts=row.report_attempts + 1, last_error="")
     return True
+
+
+def paid_checkout_of_event(*, event_id: int) -> str | None:
+    """The Saleor checkout a reported Stripe event paid for: its payment succeeded (and is
+    not refunded) and the event reported the charge; None otherwise."""
+    row = StripeEvent.objects.select_related("attempt").filter(pk=event_id).first()
+    attempt = row.attempt if row else None
+    if attempt is None or attempt.state != PaymentAttempt.State.SUCCEEDED or not attempt.saleor_checkout_id:
+        return None
+    if not any(report["type"] == "CHARGE_SUCCESS" for report in row.reports):
+        return None
+    return attempt.saleor_checkout_id

@@ -3,7 +3,8 @@ import datetime as dt
 from celery import shared_task
 
 from ..errors import SaleorUnavailable
-from .services import stripe_event_report, stripe_events_unreported
+from .events import checkout_paid
+from .services import paid_checkout_of_event, stripe_event_report, stripe_events_unreported
 
 
 # Idempotent (Saleor takes each report once; the row is marked reported), so acks_late.
@@ -11,8 +12,13 @@ from .services import stripe_event_report, stripe_events_unreported
 @shared_task(acks_late=True, autoretry_for=(SaleorUnavailable,), retry_backoff=5, retry_backoff_max=600,
              max_retries=10)
 def report_stripe_event(event_id: int) -> bool:
-    """Report a recorded Stripe event to Saleor (enqueued after the event is committed)."""
-    return stripe_event_report(event_id=event_id)
+    """Report a recorded Stripe event to Saleor (enqueued after the event is committed);
+    once Saleor has heard a checkout's payment succeed, say so (events.checkout_paid)."""
+    reported = stripe_event_report(event_id=event_id)
+    checkout_id = paid_checkout_of_event(event_id=event_id) if reported else None
+    if checkout_id:
+        checkout_paid.send(sender=None, checkout_id=checkout_id)
+    return reported
 
 
 @shared_task

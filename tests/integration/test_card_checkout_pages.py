@@ -6,13 +6,20 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import timedelta
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from marketplace.cart.selectors import order_token
 from storefront_adapter.models import CheckoutHold
-from tests.integration.payment_support import fake_stripe, intent_params, stripe_keys  # noqa: F401 (fixtures)
+from tests.integration.payment_support import (  # noqa: F401 (fixtures)
+    fake_stripe,
+    intent_params,
+    post_stripe_event,
+    stripe_keys,
+)
 from tests.integration.shop import fake_saleor  # noqa: F401 (fixture)
 from tests.integration.test_cart_pages import CHECKOUT_FORM, add, messages_of, two_producers
 from vendors.listings.models import Variant
@@ -130,3 +137,58 @@ def test_a_paid_checkout_refused_at_completion_tells_the_buyer_a_refund_follows(
     [message] = messages_of(response)
     assert message.startswith("Thanh toán đã thành công nhưng chưa tạo được đơn hàng: “Mật ong hoa cà phê")
     assert message.endswith("Sàn sẽ liên hệ và hoàn tiền nếu không giao được hàng.")
+
+
+def test_a_buyer_who_never_comes_back_from_stripe_still_gets_the_order(
+        client, fake_saleor, fake_stripe, mailoutbox, django_capture_on_commit_callbacks):
+    coffee, honey, _ = start_card_payment(client, fake_saleor)
+    [(pi, intent)] = fake_stripe.intents.items()
+    fake_stripe.succeed(pi)
+    # when only Stripe's signed webhook arrives (the buyer closed the tab after paying)
+    body = fake_stripe.event("payment_intent.succeeded", fake_stripe.intents[pi])
+    with django_capture_on_commit_callbacks(execute=True):
+        assert post_stripe_event(client, body).status_code == 200
+    # then the order is placed, paid, its units stay sold, and the buyer is emailed
+    [order] = fake_saleor.table("orders").values()
+    assert (order["status"], CheckoutHold.objects.get().state, stocks(coffee, honey)) == ("UNFULFILLED", "completed",
+                                                                                          [8, 3])
+    [mail] = mailoutbox
+    assert (mail.to, mail.subject) == (["lan@example.vn"], "Sàn OCOP: đã nhận đơn hàng #1")
+    # and a buyer coming back later lands on that order, not a second one
+    back = client.get("/thanh-toan/the/xong/")
+    assert back["Location"] == reverse("cart:order", args=[order_token(order["id"])])
+    assert len(fake_saleor.table("orders")) == 1
+
+
+def test_a_cart_grown_in_another_tab_after_paying_is_not_placed_for_the_old_amount(client, fake_saleor, fake_stripe):
+    coffee, honey, _ = start_card_payment(client, fake_saleor)  # 2 coffee + 1 honey: 365.000 ₫ with shipping
+    [pi] = fake_stripe.intents
+    add(client, fake_saleor, coffee, 5)  # another tab, before the card is charged
+    fake_stripe.succeed(pi)
+    # when the buyer comes back from paying 365.000 ₫
+    response = client.get("/thanh-toan/the/xong/", follow=True)
+    # then no order for 7 coffee is placed on that payment; the buyer is told to pay again
+    assert fake_saleor.table("orders") == {}
+    assert messages_of(response) == [
+        "Giỏ hàng đã thay đổi sau khi bạn thanh toán nên số tiền đã trả không khớp với tổng đơn; đơn chưa được "
+        "đặt. Hãy xem lại giỏ hàng và thanh toán lại."]
+    assert (CheckoutHold.objects.get().state, stocks(coffee, honey)) == ("released", [10, 4])
+
+
+def test_choosing_the_card_again_for_the_same_cart_opens_no_second_payment(client, fake_saleor, fake_stripe):
+    start_card_payment(client, fake_saleor)
+    # when the buyer goes back and presses "Đặt hàng" with the card again
+    again = client.post("/thanh-toan/", CARD_FORM)
+    # then the same payment's card page opens; Stripe was asked once
+    assert again["Location"] == "/thanh-toan/the/"
+    assert len(fake_stripe.intents) == 1
+
+
+def test_the_card_page_after_the_hold_expired_sends_the_buyer_back_to_order_again(client, fake_saleor, fake_stripe):
+    coffee, honey, _ = start_card_payment(client, fake_saleor)
+    CheckoutHold.objects.update(expires_at=timezone.now() - timedelta(minutes=1))
+    response = client.get("/thanh-toan/the/", follow=True)
+    assert response.redirect_chain == [("/thanh-toan/", 302)]
+    assert messages_of(response) == [
+        "Thời gian giữ hàng cho lần thanh toán này đã hết; chưa có khoản nào bị trừ. Hãy bấm “Đặt hàng” lại để giữ "
+        "hàng và thanh toán."]
