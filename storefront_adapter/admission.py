@@ -15,7 +15,7 @@ exactly one UPDATE matches.
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -146,6 +146,21 @@ def order_admitted(*, checkout_id: str | None, order_id: str) -> bool:
     if hold_complete(checkout_id=checkout_id, order_id=order_id):
         return True
     return CheckoutHold.objects.filter(checkout_id=checkout_id, state=CheckoutHold.State.COMPLETED).exists()
+
+
+def held_quantities(variant_ids: Iterable[int]) -> dict[int, int]:
+    """{variant id: units held for checkouts not yet completed}, for those of ``variant_ids``
+    with any. Held units are off ``Variant.stock`` but still in Saleor's quantity and not in
+    its allocations (Saleor allocates when the order is made), so the sync adds them back
+    when it compares with Saleor and when it pushes. One query: only checkouts being paid
+    for or completed right now are held, a few rows."""
+    wanted = set(variant_ids)
+    held: dict[int, int] = {}
+    for lines in CheckoutHold.objects.filter(state=CheckoutHold.State.HELD).values_list("lines", flat=True):
+        for variant_id, quantity in lines:
+            if variant_id in wanted:
+                held[variant_id] = held.get(variant_id, 0) + quantity
+    return held
 
 
 def holds_release_expired(*, now=None) -> int:
