@@ -148,6 +148,30 @@ def order_admitted(*, checkout_id: str | None, order_id: str) -> bool:
     return CheckoutHold.objects.filter(checkout_id=checkout_id, state=CheckoutHold.State.COMPLETED).exists()
 
 
+def admitted_quantities(*, order_id: str) -> dict[int, int]:
+    """{variant id: quantity} our admission took for order ``order_id``: its checkout's lines
+    as they were when admitted (the order may have more, or fewer: the cart changed in
+    another tab before Saleor completed it). Empty for an order we did not admit."""
+    hold = CheckoutHold.objects.filter(order_id=order_id, state=CheckoutHold.State.COMPLETED).first()
+    return {int(variant_id): int(quantity) for variant_id, quantity in hold.lines} if hold else {}
+
+
+def hold_give_back(*, order_id: str) -> bool:
+    """The order an admitted checkout became is cancelled as oversold (ORDER_CREATED found
+    lines added after admission beyond stock): it keeps none of our stock, so its hold's
+    quantities come back, once. True for the call that gave them back."""
+    with transaction.atomic():
+        hold = CheckoutHold.objects.select_for_update().filter(
+            order_id=order_id, state=CheckoutHold.State.COMPLETED).first()
+        if hold is None:
+            return False
+        _give_back(hold.lines)
+        hold.state = CheckoutHold.State.RELEASED
+        hold.save(update_fields=["state", "updated_at"])
+    logger.info("Hold of order %s given back (order cancelled as oversold): %s", order_id, hold.lines)
+    return True
+
+
 def held_quantities(variant_ids: Iterable[int]) -> dict[int, int]:
     """{variant id: units held for checkouts not yet completed}, for those of ``variant_ids``
     with any. Held units are off ``Variant.stock`` but still in Saleor's quantity and not in
