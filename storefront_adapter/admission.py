@@ -15,7 +15,7 @@ exactly one UPDATE matches.
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -146,6 +146,45 @@ def order_admitted(*, checkout_id: str | None, order_id: str) -> bool:
     if hold_complete(checkout_id=checkout_id, order_id=order_id):
         return True
     return CheckoutHold.objects.filter(checkout_id=checkout_id, state=CheckoutHold.State.COMPLETED).exists()
+
+
+def admitted_quantities(*, order_id: str) -> dict[int, int]:
+    """{variant id: quantity} our admission took for order ``order_id``: its checkout's lines
+    as they were when admitted (the order may have more, or fewer: the cart changed in
+    another tab before Saleor completed it). Empty for an order we did not admit."""
+    hold = CheckoutHold.objects.filter(order_id=order_id, state=CheckoutHold.State.COMPLETED).first()
+    return {int(variant_id): int(quantity) for variant_id, quantity in hold.lines} if hold else {}
+
+
+def hold_give_back(*, order_id: str) -> bool:
+    """The order an admitted checkout became is cancelled as oversold (ORDER_CREATED found
+    lines added after admission beyond stock): it keeps none of our stock, so its hold's
+    quantities come back, once. True for the call that gave them back."""
+    with transaction.atomic():
+        hold = CheckoutHold.objects.select_for_update().filter(
+            order_id=order_id, state=CheckoutHold.State.COMPLETED).first()
+        if hold is None:
+            return False
+        _give_back(hold.lines)
+        hold.state = CheckoutHold.State.RELEASED
+        hold.save(update_fields=["state", "updated_at"])
+    logger.info("Hold of order %s given back (order cancelled as oversold): %s", order_id, hold.lines)
+    return True
+
+
+def held_quantities(variant_ids: Iterable[int]) -> dict[int, int]:
+    """{variant id: units held for checkouts not yet completed}, for those of ``variant_ids``
+    with any. Held units are off ``Variant.stock`` but still in Saleor's quantity and not in
+    its allocations (Saleor allocates when the order is made), so the sync adds them back
+    when it compares with Saleor and when it pushes. One query: only checkouts being paid
+    for or completed right now are held, a few rows."""
+    wanted = set(variant_ids)
+    held: dict[int, int] = {}
+    for lines in CheckoutHold.objects.filter(state=CheckoutHold.State.HELD).values_list("lines", flat=True):
+        for variant_id, quantity in lines:
+            if variant_id in wanted:
+                held[variant_id] = held.get(variant_id, 0) + quantity
+    return held
 
 
 def holds_release_expired(*, now=None) -> int:

@@ -210,8 +210,7 @@ def order_stock_apply(*, delivery: WebhookDelivery) -> int:
         logger.info("ORDER_CREATED for order %s was applied already; delivery %s skipped", order_id, delivery.pk)
         return 0
     if admission.order_admitted(checkout_id=order.get("checkoutId"), order_id=order_id):
-        logger.info("Order %s was admitted by our checkout; its stock is taken already", order.get("number"))
-        return 0
+        return _admitted_order_apply(order=order)
     wanted: dict[int, int] = {}
     for line in order.get("lines") or ():
         variant_id = variant_id_from_reference((line.get("variant") or {}).get("externalReference"))
@@ -232,6 +231,46 @@ def order_stock_apply(*, delivery: WebhookDelivery) -> int:
         return len(wanted)
     entries = [_audit_oversold(variant_id=variant_id, quantity=quantity, order=order) for variant_id, quantity in short]
     order_tasks.cancel_oversold_order.delay_on_commit(order_id, [entry.pk for entry in entries])
+    return 0
+
+
+def _admitted_order_apply(*, order: Mapping[str, Any]) -> int:
+    """ORDER_CREATED for an order our admission admitted: its hold took the cart's lines as
+    they were at admission, but another tab may have changed the cart before Saleor completed
+    it. What the order has beyond the hold takes stock like an order from another path
+    (conditional UPDATEs in variant-id order, all or nothing); beyond stock, it is audited
+    OVERSOLD and cancelled, and the hold is given back since the cancelled order keeps
+    nothing. What the hold took beyond the order comes back. So an admitted order ends up
+    holding exactly its lines (issue 5, "Admission counter"). Returns the lines changed."""
+    ordered: dict[int, int] = {}
+    for line in order.get("lines") or ():
+        variant_id = variant_id_from_reference((line.get("variant") or {}).get("externalReference"))
+        quantity = int(line.get("quantity") or 0)
+        if variant_id is not None and quantity > 0:
+            ordered[variant_id] = ordered.get(variant_id, 0) + quantity
+    known = set(Variant.objects.filter(pk__in=ordered).values_list("pk", flat=True))
+    ordered = {variant_id: quantity for variant_id, quantity in ordered.items() if variant_id in known}
+    held = admission.admitted_quantities(order_id=order["id"])
+    changes = {variant_id: ordered.get(variant_id, 0) - held.get(variant_id, 0) for variant_id in ordered | held}
+    changes = {variant_id: change for variant_id, change in changes.items() if change}
+    if not changes:
+        logger.info("Order %s was admitted by our checkout; its stock is taken already", order.get("number"))
+        return 0
+    logger.warning("Order %s differs from its admitted cart by %s; applied to our stock", order.get("number"), changes)
+    with transaction.atomic():
+        short = []
+        for variant_id, change in sorted(changes.items()):
+            if change < 0:
+                Variant.objects.filter(pk=variant_id).update(stock=F("stock") - change)
+            elif not Variant.objects.filter(pk=variant_id, stock__gte=change).update(stock=F("stock") - change):
+                short.append((variant_id, change))
+        if short:
+            transaction.set_rollback(True)
+    if not short:
+        return len(changes)
+    entries = [_audit_oversold(variant_id=variant_id, quantity=quantity, order=order) for variant_id, quantity in short]
+    admission.hold_give_back(order_id=order["id"])
+    order_tasks.cancel_oversold_order.delay_on_commit(order["id"], [entry.pk for entry in entries])
     return 0
 
 

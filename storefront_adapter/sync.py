@@ -32,7 +32,7 @@ from django.utils.text import slugify
 import ocop_rules
 from vendors.listings.models import Listing, OutboxEvent, Variant
 
-from . import provisioning
+from . import admission, provisioning
 from .catalogue import catalogue_refresh_enqueue
 from .client import SaleorClient
 from .connection import SaleorNotInstalled, saleor_client
@@ -197,6 +197,8 @@ def sync_listing(client: SaleorClient, listing_id: int) -> SyncResult:
     ``SaleorError`` (``SaleorUnavailable`` is the transient one).
     """
     listing = load_listing(listing_id)
+    # Read right after the stock, so the two agree as nearly as two reads can.
+    held = admission.held_quantities(v.id for v in listing.variants.all())
     ids = catalogue_ids(listing)
     on_sale = listing.status == Listing.Status.ACTIVE
     result = SyncResult(listing_id=listing.id, on_sale=on_sale)
@@ -218,7 +220,7 @@ def sync_listing(client: SaleorClient, listing_id: int) -> SyncResult:
     result.saleor_product_id = current["id"]
 
     _sync_channel_listing(current, ids, on_sale, call)
-    _sync_variants(listing, current, ids, call, result)
+    _sync_variants(listing, held, current, ids, call, result)
     return result
 
 
@@ -255,7 +257,7 @@ def _sync_channel_listing(current, ids, on_sale, call) -> None:
         "visibleInListings": on_sale, "isAvailableForPurchase": on_sale}, "productChannelListingUpdate")
 
 
-def _sync_variants(listing, current, ids, call, result) -> None:
+def _sync_variants(listing, held, current, ids, call, result) -> None:
     ours = {variant_reference(v.id): v for v in listing.variants.all()}
     theirs = {e["node"]["externalReference"]: e["node"] for e in current["productVariants"]["edges"]}
     for reference, node in theirs.items():
@@ -278,14 +280,16 @@ def _sync_variants(listing, current, ids, call, result) -> None:
                 "id": node["id"], "channelId": ids.channel, "price": str(variant.price_vnd)},
                 "productVariantChannelListingUpdate")
         # Our stock is what is left to sell; Saleor's quantity also counts what is allocated
-        # to orders not yet shipped (the contract's "Stock semantics").
+        # to orders not yet shipped (the contract's "Stock semantics"), and what our
+        # admission holds for checkouts not yet completed, which Saleor has not allocated.
         stocks = [(s["quantity"], s.get("quantityAllocated") or 0) for s in node["stocks"]
                   if s["warehouse"]["id"] == ids.warehouse]
         allocated = stocks[0][1] if stocks else 0
-        if [quantity - allocated for quantity, allocated in stocks] != [variant.stock]:
+        available = variant.stock + held.get(variant.id, 0)
+        if [quantity - allocated for quantity, allocated in stocks] != [available]:
             call("ProductVariantStocksUpdate", {
                 "variantId": node["id"],
-                "stocks": [{"warehouse": ids.warehouse, "quantity": variant.stock + allocated}]},
+                "stocks": [{"warehouse": ids.warehouse, "quantity": available + allocated}]},
                 "productVariantStocksUpdate")
     if new:
         created = call("ProductVariantBulkCreate", {"product": result.saleor_product_id, "variants": [{
@@ -293,7 +297,7 @@ def _sync_variants(listing, current, ids, call, result) -> None:
             "attributes": [], "trackInventory": True, "weight": weight_input(v),
             "quantityLimitPerCustomer": v.limit_per_customer,
             "channelListings": [{"channelId": ids.channel, "price": str(v.price_vnd)}],
-            "stocks": [{"warehouse": ids.warehouse, "quantity": v.stock}],
+            "stocks": [{"warehouse": ids.warehouse, "quantity": v.stock + held.get(v.id, 0)}],
         } for v in new]}, "productVariantBulkCreate")
         for variant, row in zip(new, created["results"], strict=True):
             result.saleor_variant_ids[str(variant.id)] = row["productVariant"]["id"]

@@ -514,6 +514,20 @@ def test_a_vendor_user_updates_replaces_and_adds_variants(client, world):
     assert world.listing.outbox_events.last().kind == "listing.upsert"
 
 
+def test_a_variant_update_with_stock_shown_applies_only_the_vendors_change(client, world):
+    # given the app showed stock 10, and buyers took 3 since (7 left)
+    existing = world.listing.variants.get()
+    Variant.objects.filter(pk=existing.pk).update(stock=7)
+    client.force_login(world.owner)
+    # when the vendor changes the price and sends the stock as it was shown
+    payload = gql(client, UPDATE, {"id": gid(world.listing), "input": {
+        "title": world.listing.title, "description": "", "variants": [
+            variant(existing.sku, 125_000, id=gid(existing), stock=10, stockShown=10)]}})["listingUpdate"]
+    # then the price changes and the 7 left stay 7
+    assert payload["errors"] == []
+    assert [(v["priceVnd"], v["stock"]) for v in payload["listing"]["variants"]] == [(125_000, 7)]
+
+
 def test_a_vendor_user_hides_and_publishes_a_listing(client, world):
     client.force_login(world.staff)
     hidden = gql(client, HIDE, {"id": gid(world.listing)})["listingHide"]

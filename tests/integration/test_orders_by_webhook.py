@@ -7,6 +7,7 @@ import itertools
 
 import pytest
 
+from storefront_adapter import admission
 from storefront_adapter import checkout as service
 from storefront_adapter.fake_saleor.checkout import (
     order_created_payload,
@@ -106,3 +107,84 @@ def test_an_order_from_another_path_beyond_stock_is_flagged_cancelled_and_its_bu
 
     assert cancel_oversold_order(order_id, [entry.pk]) is False
     assert len(mailoutbox) == 2
+
+
+# ---- a cart changed in another tab between our admission and Saleor's completion ----------
+
+def another_tab_during_completion(monkeypatch, change) -> None:
+    """Run ``change`` (the buyer's other tab changing the cart) right after our admission
+    took its hold and before Saleor completes the checkout."""
+    take = admission.hold_take
+
+    def take_then_change(**kwargs):
+        hold = take(**kwargs)
+        change()
+        return hold
+
+    monkeypatch.setattr(admission, "hold_take", take_then_change)
+
+
+def test_units_added_after_admission_take_their_stock_when_the_order_comes(
+        fake_saleor, monkeypatch, django_capture_on_commit_callbacks):
+    # given a cart of 2 coffee admitted (5 → 3), and another tab adding 1 more coffee and 1 honey
+    coffee, honey = on_sale(stock=5), on_sale("HTX Mật ong Bắc Kạn", stock=4)
+    checkout_id = ready_cart(fake_saleor, coffee, 2)
+
+    def other_tab():
+        service.checkout_line_add(checkout_id=checkout_id, variant_id=saleor_variant(fake_saleor, coffee).id,
+                                  quantity=1)
+        service.checkout_line_add(checkout_id=checkout_id, variant_id=saleor_variant(fake_saleor, honey).id,
+                                  quantity=1)
+
+    another_tab_during_completion(monkeypatch, other_tab)
+    order = service.checkout_complete(checkout_id=checkout_id)
+    # when ORDER_CREATED for the order of 3 coffee and 1 honey is processed
+    order_created(fake_saleor, order.id, django_capture_on_commit_callbacks)
+    # then what the hold did not cover is taken too: 5 - 3 coffee, 4 - 1 honey; nothing flagged
+    assert Variant.objects.get(listing=coffee).stock == 2
+    assert Variant.objects.get(listing=honey).stock == 3
+    assert (GateAuditEntry.objects.count(), fake_saleor.calls("OrderCancel")) == (0, [])
+
+
+def test_units_added_after_admission_beyond_stock_cancel_the_order_and_give_the_hold_back(
+        fake_saleor, monkeypatch, django_capture_on_commit_callbacks, mailoutbox):
+    # given a cart of 2 admitted (5 → 3), then another tab adds 1 while other buyers take the 3 left
+    listing = on_sale(stock=5)
+    checkout_id = ready_cart(fake_saleor, listing, 2)
+
+    def other_tab():
+        service.checkout_line_add(checkout_id=checkout_id, variant_id=saleor_variant(fake_saleor, listing).id,
+                                  quantity=1)
+        Variant.objects.filter(listing=listing).update(stock=0)
+
+    another_tab_during_completion(monkeypatch, other_tab)
+    order = service.checkout_complete(checkout_id=checkout_id)
+    # when ORDER_CREATED for the order of 3 is processed
+    order_created(fake_saleor, order.id, django_capture_on_commit_callbacks)
+    # then the unit beyond the hold is flagged, the order cancelled in Saleor, and the hold's 2 come back
+    [entry] = GateAuditEntry.objects.all()
+    assert (entry.action, entry.details["quantity"], entry.details["excess"], entry.details["cancelled"]) == (
+        "oversold", 1, 1, True)
+    assert fake_saleor.table("orders")[order.id]["status"] == "CANCELED"
+    assert Variant.objects.get(listing=listing).stock == 2
+    assert CheckoutHold.objects.get().state == "released"
+    assert [mail.to for mail in mailoutbox][0] == ["lan@example.vn"]
+
+
+def test_units_removed_after_admission_come_back_when_the_order_comes(
+        fake_saleor, monkeypatch, django_capture_on_commit_callbacks):
+    # given a cart of 3 admitted (5 → 2), and another tab lowering the line to 1
+    listing = on_sale(stock=5)
+    checkout_id = ready_cart(fake_saleor, listing, 3)
+
+    def other_tab():
+        [line] = service.checkout_get(checkout_id=checkout_id).lines
+        service.checkout_line_quantity_set(checkout_id=checkout_id, line_id=line.id, quantity=1)
+
+    another_tab_during_completion(monkeypatch, other_tab)
+    order = service.checkout_complete(checkout_id=checkout_id)
+    # when ORDER_CREATED for the order of 1 is processed
+    order_created(fake_saleor, order.id, django_capture_on_commit_callbacks)
+    # then the 2 the hold took beyond the order come back: 5 - 1
+    assert Variant.objects.get(listing=listing).stock == 4
+    assert GateAuditEntry.objects.count() == 0

@@ -385,6 +385,39 @@ def test_staff_edit_keeps_variant_ids_adds_and_removes_variants(client, shop):
     assert listing.photos.count() == 1
 
 
+def test_a_price_edit_keeps_what_buyers_took_while_the_form_was_open(client, shop):
+    # given the vendor opens the edit form at stock 10
+    vendor, certificate, _ = shop
+    listing = make_listing(vendor, certificate)
+    variant = listing.variants.get()
+    page = client.get(f"/portal/listings/{listing.id}/")
+    assert 'name="variants-0-stock_shown" value="10"' in page.content.decode()
+    # and buyers take 3 meanwhile
+    Variant.objects.filter(pk=variant.pk).update(stock=7)
+    # when the vendor saves a price change with the stock field as shown
+    data = {"action": "save", "title": listing.title, "description": ""}
+    data.update(variants_data([row(id=str(variant.id), sku=variant.sku, price="130.000", stock="10",
+                                   stock_shown="10")], initial=1))
+    response = client.post(f"/portal/listings/{listing.id}/", data)
+    # then the price changes and the 3 sold stay sold
+    assert response.status_code == 302
+    assert Variant.objects.values_list("price_vnd", "stock").get(pk=variant.pk) == (130000, 7)
+
+
+def test_a_stock_edit_applies_the_vendors_change_to_what_is_left_now(client, shop):
+    # given the vendor opened the form at 10, buyers took 3, and the vendor typed 15 (5 more arrived)
+    vendor, certificate, _ = shop
+    listing = make_listing(vendor, certificate)
+    variant = listing.variants.get()
+    Variant.objects.filter(pk=variant.pk).update(stock=7)
+    data = {"action": "save", "title": listing.title, "description": ""}
+    data.update(variants_data([row(id=str(variant.id), sku=variant.sku, stock="15", stock_shown="10")], initial=1))
+    # when it is saved
+    client.post(f"/portal/listings/{listing.id}/", data)
+    # then the 5 arrived are added to the 7 left
+    assert Variant.objects.get(pk=variant.pk).stock == 12
+
+
 def test_edit_shows_a_service_error_and_changes_nothing(client, shop):
     vendor, certificate, _ = shop
     listing = make_listing(vendor, certificate)

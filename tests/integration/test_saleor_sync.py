@@ -10,6 +10,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from storefront_adapter import connection
+from storefront_adapter.admission import held_quantities, hold_complete, hold_release, hold_take
 from storefront_adapter.client import SaleorClient
 from storefront_adapter.crypto import encrypt_text
 from storefront_adapter.fakes import FakeSaleorTransport
@@ -338,3 +339,68 @@ def test_stock_is_compared_as_what_is_left_and_pushed_with_what_is_allocated(ven
     # then only the 500 g is pushed: what is left (5) plus what Saleor has allocated (2)
     assert ops(transport) == ["SyncedProduct", "ProductUpdate", "ProductVariantStocksUpdate"]
     assert transport.requests[-1].variables == {"variantId": "V2", "stocks": [{"warehouse": "WH", "quantity": 7}]}
+
+
+def test_units_held_for_a_checkout_not_yet_completed_count_as_still_in_saleor(vendor, provisioned, client, transport):
+    # given Saleor has 10 of the 250 g, none allocated, and a checkout of ours holds 3 (our count: 7 left)
+    # while a completed and a released hold no longer count
+    listing = make_listing(vendor)
+    [v250, v500] = listing.variants.all()
+    hold_take(checkout_id="CHK-HELD", quantities={v250.id: 3})
+    hold_take(checkout_id="CHK-DONE", quantities={v500.id: 1})
+    hold_complete(checkout_id="CHK-DONE", order_id="O1")
+    hold_take(checkout_id="CHK-GONE", quantities={v250.id: 2})
+    hold_release(checkout_id="CHK-GONE")
+    answer = saleor_product(listing, stocks=[10, 5])
+    first, second = (e["node"] for e in answer["product"]["productVariants"]["edges"])
+    first["stocks"] = [{"warehouse": {"id": "WH"}, "quantity": 10, "quantityAllocated": 0}]
+    second["stocks"] = [{"warehouse": {"id": "WH"}, "quantity": 5, "quantityAllocated": 1}]
+    transport.add_data(answer)
+    transport.add_data(mutation_ok("productUpdate", product={"id": "P1"}))
+    # when it is synced
+    sync_listing(client, listing.id)
+    # then Saleor's 10 agrees with 7 left plus 3 held, and the 500 g (4 left, 1 allocated) too: no stock is pushed
+    assert ops(transport) == ["SyncedProduct", "ProductUpdate"]
+
+
+def test_a_stock_push_adds_the_units_held_for_checkouts(vendor, provisioned, client, transport):
+    # given our 250 g has 7 left with 3 held, and Saleor shows 9 with 2 allocated (7 available there: 3 short)
+    listing = make_listing(vendor)
+    [v250, _] = listing.variants.all()
+    hold_take(checkout_id="CHK-HELD", quantities={v250.id: 3})
+    answer = saleor_product(listing)
+    first = answer["product"]["productVariants"]["edges"][0]["node"]
+    first["stocks"] = [{"warehouse": {"id": "WH"}, "quantity": 9, "quantityAllocated": 2}]
+    transport.add_data(answer)
+    transport.add_data(mutation_ok("productUpdate", product={"id": "P1"}))
+    transport.add_data(mutation_ok("productVariantStocksUpdate", productVariant={"id": "V1", "stocks": []}))
+    # when it is synced
+    sync_listing(client, listing.id)
+    # then Saleor gets what is left (7) plus what is held (3) plus what it has allocated (2)
+    assert ops(transport) == ["SyncedProduct", "ProductUpdate", "ProductVariantStocksUpdate"]
+    assert transport.requests[-1].variables == {"variantId": "V1", "stocks": [{"warehouse": "WH", "quantity": 12}]}
+
+
+def test_held_quantities_sums_only_held_lines_in_one_query(vendor, django_assert_num_queries):
+    listing = make_listing(vendor)
+    [v250, v500] = listing.variants.all()
+    hold_take(checkout_id="CHK-1", quantities={v250.id: 3, v500.id: 1})
+    hold_take(checkout_id="CHK-2", quantities={v250.id: 2})
+    hold_take(checkout_id="CHK-3", quantities={v500.id: 4})
+    hold_release(checkout_id="CHK-3")
+    with django_assert_num_queries(1):
+        held = held_quantities([v250.id, v500.id])
+    assert held == {v250.id: 5, v500.id: 1}
+    assert held_quantities([v500.id + 1000]) == {}
+
+
+def test_reconcile_sees_no_drift_in_units_held_for_a_checkout(vendor, provisioned, transport):
+    # given Saleor shows 10 of the 250 g and our count is 7 with 3 held for a checkout being completed
+    listing = make_listing(vendor)
+    hold_take(checkout_id="CHK-HELD", quantities={listing.variants.first().id: 3})
+    transport.add_data(saleor_product(listing, stocks=[10, 5]))
+    out = StringIO()
+    # when reconciled
+    call_command("saleor_reconcile", stdout=out)
+    # then nothing is reported
+    assert out.getvalue().splitlines() == ["Đã kiểm tra 1 sản phẩm; 0 sản phẩm lệch."]

@@ -65,6 +65,9 @@ class VndField(forms.CharField):
 
 class VariantForm(forms.Form):
     id = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    # The stock as the form showed it: saving applies only the vendor's change to what is
+    # left now, since buyers may take units while the form is open (services._stock_edit).
+    stock_shown = forms.IntegerField(required=False, min_value=0, max_value=MAX_INT, widget=forms.HiddenInput)
     name = forms.CharField(
         label="Tên phân loại", max_length=64,
         widget=forms.TextInput(attrs={"placeholder": "Hộp 250 g"}),
@@ -114,6 +117,7 @@ class VariantForm(forms.Form):
             stock=data["stock"],
             weight_grams=data.get("weight_grams"),
             limit_per_customer=data.get("limit_per_customer"),
+            stock_shown=data.get("stock_shown"),
         )
 
 

@@ -9,8 +9,8 @@ from datetime import date
 
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from django.db.models import CharField, Value
-from django.db.models.functions import Cast, Concat
+from django.db.models import CharField, F, Value
+from django.db.models.functions import Cast, Concat, Greatest
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 import ocop_rules
@@ -43,6 +43,9 @@ class VariantInput:
     weight_grams: int | None = None
     id: int | None = None  # an existing variant of the listing, to update
     limit_per_customer: int | None = None  # at most this many per buyer; None: no limit
+    # The stock the vendor's form showed: the edit then changes the stock by (stock -
+    # stock_shown), not to `stock`. None: `stock` is the new count, as typed.
+    stock_shown: int | None = None
 
 
 def latest_certificate(certificate: Certificate) -> Certificate:
@@ -106,7 +109,7 @@ def _check_variants(certificate: Certificate, variants: list[VariantInput], list
             raise refuse("Tên phân loại tối đa 64 ký tự.", "invalid", "name")
         if variant.price_vnd is None or variant.price_vnd <= 0:
             raise refuse("Giá phải lớn hơn 0 đồng.", "invalid", "price_vnd")
-        if variant.stock is None or variant.stock < 0:
+        if variant.stock is None or variant.stock < 0 or (variant.stock_shown or 0) < 0:
             raise refuse("Tồn kho không được âm.", "invalid", "stock")
         if variant.limit_per_customer is not None and variant.limit_per_customer < 1:
             raise refuse("Giới hạn mỗi khách phải từ 1 trở lên.", "invalid", "limit_per_customer")
@@ -132,15 +135,29 @@ def _write_variants(listing: Listing, variants: list[VariantInput]) -> None:
     # first, so swapping two SKUs or reusing a renamed one does not collide mid-way.
     Variant.objects.filter(id__in=keep).update(sku=Concat(Value("~"), Cast("id", CharField())))
     for index, data in enumerate(variants):
-        variant = existing.get(data.id) if data.id is not None else Variant(listing=listing)
+        variant = existing.get(data.id) if data.id is not None else Variant(listing=listing, stock=data.stock)
         variant.name = data.name.strip()
         variant.sku = data.sku.strip().upper()
         variant.price_vnd = data.price_vnd
-        variant.stock = data.stock
         variant.weight_grams = data.weight_grams or None
         variant.limit_per_customer = data.limit_per_customer or None
         variant.position = index
-        variant.save()
+        if variant.pk is None:
+            variant.save()
+            continue
+        variant.save(update_fields=["name", "sku", "price_vnd", "weight_grams", "limit_per_customer", "position"])
+        _stock_edit(variant, data)
+
+
+def _stock_edit(variant: Variant, data: VariantInput) -> None:
+    """The stock is the admission count (issue 5, "Stock semantics"): buyers take from it
+    while the vendor's form is open, so an edit applies the vendor's change to what is
+    left now, in one UPDATE, and leaves it alone when the vendor did not change it. Only
+    an input without the stock shown sets the count as given."""
+    if data.stock_shown is None:
+        Variant.objects.filter(pk=variant.pk).update(stock=data.stock)
+    elif data.stock != data.stock_shown:
+        Variant.objects.filter(pk=variant.pk).update(stock=Greatest(F("stock") + (data.stock - data.stock_shown), 0))
 
 
 @transaction.atomic

@@ -172,7 +172,8 @@ def listing_edit(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
     formset = variant_formset(
         data=request.POST if post else None,
         initial=[
-            {"id": v.id, "name": v.name, "sku": v.sku, "price_vnd": v.price_vnd, "stock": v.stock,
+            {"id": v.id, "name": v.name, "sku": v.sku, "price_vnd": v.price_vnd,
+             "stock": v.stock, "stock_shown": v.stock,  # the edit applies the vendor's change to what is left then
              "weight_grams": v.weight_grams, "limit_per_customer": v.limit_per_customer}
             for v in listing.variants.all()
         ],

@@ -9,10 +9,12 @@ attribute. It reads Saleor once per listing and writes nothing unless --fix.
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from django.core.management.base import BaseCommand
 
+from storefront_adapter.admission import held_quantities
 from storefront_adapter.connection import saleor_client
 from storefront_adapter.errors import SaleorUnavailable
 from storefront_adapter.sync import (
@@ -33,8 +35,11 @@ def _dong(amount: float | None) -> str:
     return "không có" if amount is None else f"{int(amount):,} đ".replace(",", ".")
 
 
-def listing_drift(listing: Listing, product: dict[str, Any] | None, warehouse_id: str) -> list[str]:
-    """What Saleor shows differently from our listing, one sentence each."""
+def listing_drift(listing: Listing, product: dict[str, Any] | None, warehouse_id: str,
+                  held: Mapping[int, int] | None = None) -> list[str]:
+    """What Saleor shows differently from our listing, one sentence each. ``held``: units our
+    admission holds for checkouts not yet completed (admission.held_quantities)."""
+    held = held or {}
     on_sale = listing.status == Listing.Status.ACTIVE
     if product is None:
         return ["Chưa có trên Saleor."] if on_sale else []
@@ -62,12 +67,14 @@ def listing_drift(listing: Listing, product: dict[str, Any] | None, warehouse_id
         if prices != [variant.price_vnd]:
             drift.append(f"Giá {variant.sku} khác: Saleor {_dong(prices[0] if prices else None)}, "
                          f"sàn {_dong(variant.price_vnd)}.")
-        # Saleor's quantity counts what is allocated to unshipped orders; ours is what is left.
+        # Saleor's quantity counts what is allocated to unshipped orders; ours is what is left,
+        # less what is held for checkouts being completed (still in Saleor, not yet allocated).
         stock = [s["quantity"] - (s.get("quantityAllocated") or 0) for s in node["stocks"]
                  if s["warehouse"]["id"] == warehouse_id]
-        if stock != [variant.stock]:
+        available = variant.stock + held.get(variant.id, 0)
+        if stock != [available]:
             drift.append(f"Tồn kho {variant.sku} khác: Saleor {stock[0] if stock else 'không có'}, "
-                         f"sàn {variant.stock}.")
+                         f"sàn {available}.")
     for reference, node in theirs.items():
         if reference not in ours:
             drift.append(f"Thừa phân loại {node['sku'] or reference} trên Saleor (đã xoá ở sàn).")
@@ -93,7 +100,8 @@ class Command(BaseCommand):
             except CatalogueNotProvisioned as exc:
                 self.stdout.write(f"Sản phẩm #{listing.id} «{listing.title}»: {exc}")
                 continue
-            drift = listing_drift(listing, fetch_product(client, listing.id), warehouse_id)
+            held = held_quantities(v.id for v in listing.variants.all())
+            drift = listing_drift(listing, fetch_product(client, listing.id), warehouse_id, held)
             if not drift:
                 continue
             drifted.append(listing.id)

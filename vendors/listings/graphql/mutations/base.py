@@ -18,6 +18,9 @@ class ListingVariantInput(graphene.InputObjectType):
     sku = graphene.String(required=True)
     price_vnd = graphene.Int(required=True, description="Giá (đồng), lớn hơn 0")
     stock = graphene.Int(required=True)
+    stock_shown = graphene.Int(description=(
+        "Tồn kho đang hiển thị khi người bán sửa: chỉ phần thay đổi (stock - stockShown) được áp vào số còn lại "
+        "(người mua có thể đã mua trong lúc sửa). Bỏ trống: đặt tồn kho đúng bằng stock."))
     weight_grams = graphene.Int(description="Bắt buộc với hàng giao đi; bỏ trống với dịch vụ du lịch.")
     limit_per_customer = graphene.Int(description="Số lượng tối đa mỗi khách; bỏ trống: không giới hạn.")
 
@@ -47,6 +50,7 @@ def variants_from_input(variants) -> list[VariantInput]:
             stock=variant.stock,
             weight_grams=variant.get("weight_grams"),
             limit_per_customer=variant.get("limit_per_customer"),
+            stock_shown=variant.get("stock_shown"),
             id=pk_from_global_id(variant.id, "Variant", field="variants") if variant.get("id") else None,
         )
         for variant in variants
