@@ -16,10 +16,9 @@ from storefront_adapter.card_checkout import card_checkout_finish, card_checkout
 from storefront_adapter.checkout import CheckoutError, DeliveryAddress, PlacedOrder
 from storefront_adapter.payments.storefront import CardSession
 from storefront_adapter.orders import order_get
-from storefront_adapter.orders import order_lookup as saleor_order_lookup
 from vendors.registry import places
 
-from . import selectors
+from . import selectors, services
 from .forms import PAYMENT_CARD, CheckoutForm, OrderLookupForm
 from .selectors import CHECKOUT_KEY, COUNT_KEY
 
@@ -195,7 +194,12 @@ def order_page(request: HttpRequest, token: str) -> HttpResponse:
 def order_lookup(request: HttpRequest) -> HttpResponse:
     form = OrderLookupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        order_id = saleor_order_lookup(number=form.cleaned_data["number"], email=form.cleaned_data["email"])
+        try:
+            order_id = services.order_find(number=form.cleaned_data["number"], email=form.cleaned_data["email"],
+                                           client_ip=request.META.get("REMOTE_ADDR") or "")
+        except services.OrderLookupLimited as limited:
+            form.add_error(None, limited.message_vi)
+            return render(request, "cart/order_lookup.html", {"form": form}, status=429)
         if order_id:
             return redirect("cart:order", token=selectors.order_token(order_id))
         form.add_error(None, "Không tìm thấy đơn hàng với email và mã đơn này. Kiểm tra lại email xác nhận đơn hàng.")
