@@ -3,6 +3,8 @@ session keeps, so it survives a reload; every rule is in storefront_adapter.chec
 Vietnamese messages the views show. No login: guests buy with email and phone."""
 from __future__ import annotations
 
+import logging
+
 from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
@@ -13,7 +15,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from storefront_adapter import checkout as service
 from storefront_adapter.card_checkout import card_checkout_finish, card_checkout_start
-from storefront_adapter.checkout import CheckoutError, DeliveryAddress, PlacedOrder
+from storefront_adapter.checkout import BUSY_VI, CheckoutError, DeliveryAddress, PlacedOrder
+from storefront_adapter.errors import SaleorError
 from storefront_adapter.payments.storefront import CardSession
 from storefront_adapter.orders import order_get
 from vendors.registry import places
@@ -25,6 +28,8 @@ from .selectors import CHECKOUT_KEY, COUNT_KEY
 # The card payment in progress: {"checkout", "transaction", "client_secret", "publishable_key", "amount"}.
 CARD_KEY = "card_payment"
 from .tasks import send_order_confirmation
+
+logger = logging.getLogger(__name__)
 
 
 def _checkout_id(request: HttpRequest) -> str | None:
@@ -179,7 +184,11 @@ def _place(request: HttpRequest, form: CheckoutForm, cart: service.Cart) -> Plac
 @require_http_methods(["GET"])
 def order_page(request: HttpRequest, token: str) -> HttpResponse:
     order_id = selectors.order_id_from_token(token)
-    order = order_get(order_id=order_id) if order_id else None
+    try:
+        order = order_get(order_id=order_id) if order_id else None
+    except SaleorError as error:
+        logger.warning("Order page: Saleor did not answer: %s", error)
+        return render(request, "cart/order_busy.html", {"message": BUSY_VI}, status=503)
     if order is None:
         raise Http404("Không tìm thấy đơn hàng.")
     return render(request, "cart/order.html", {
@@ -200,6 +209,10 @@ def order_lookup(request: HttpRequest) -> HttpResponse:
         except services.OrderLookupLimited as limited:
             form.add_error(None, limited.message_vi)
             return render(request, "cart/order_lookup.html", {"form": form}, status=429)
+        except SaleorError as error:
+            logger.warning("Order lookup: Saleor did not answer: %s", error)
+            form.add_error(None, BUSY_VI)
+            return render(request, "cart/order_lookup.html", {"form": form}, status=503)
         if order_id:
             return redirect("cart:order", token=selectors.order_token(order_id))
         form.add_error(None, "Không tìm thấy đơn hàng với email và mã đơn này. Kiểm tra lại email xác nhận đơn hàng.")

@@ -1,5 +1,6 @@
-"""The order lookup under abuse: failed lookups are limited per client address and per
-email, because order numbers are sequential."""
+"""The order lookup and order pages under abuse and outage: failed lookups are limited per
+client address and per email (order numbers are sequential), an out-of-range number is told
+on its field, and a Saleor that does not answer gives a "busy" page instead of an error."""
 from __future__ import annotations
 
 import pytest
@@ -7,6 +8,7 @@ from django.core.cache import cache
 from django.urls import reverse
 
 from marketplace.cart.selectors import order_token
+from storefront_adapter.fakes import FakeResponse
 from tests.integration.test_cart_pages import placed_order
 
 pytestmark = pytest.mark.django_db
@@ -14,6 +16,7 @@ pytestmark = pytest.mark.django_db
 LOOKUP = "/don-hang/tra-cuu/"
 NOT_FOUND = "Không tìm thấy đơn hàng với email và mã đơn này. Kiểm tra lại email xác nhận đơn hàng."
 LIMITED = "Bạn đã thử tra cứu quá nhiều lần. Vui lòng thử lại sau 15 phút."
+BUSY = "Sàn đang bận nên chưa thực hiện được; chưa có gì thay đổi. Hãy thử lại sau ít phút."
 
 
 def lookup(client, email: str, number, ip: str = "203.0.113.1"):
@@ -79,6 +82,47 @@ def test_the_limit_counts_over_a_window_of_fifteen_minutes(client, fake_saleor):
     keys = cache._cache.get_client(write=False).keys(cache.make_key("order-lookup:*"))
     ttls = [cache._cache.get_client(write=False).ttl(key) for key in keys]
     assert len(ttls) == 2 and all(890 < ttl <= 900 for ttl in ttls)
+
+
+def test_an_order_number_beyond_a_graphql_int_is_told_on_its_field_and_saleor_is_not_asked(client, fake_saleor):
+    calls = lookup_calls(fake_saleor)
+    response = lookup(client, "lan@example.vn", 2**31)
+    assert response.status_code == 200
+    assert response.context["form"].errors["number"] == [
+        "Mã đơn hàng không đúng; hãy xem lại mã trong email xác nhận đơn hàng."]
+    assert lookup_calls(fake_saleor) == calls
+
+
+def saleor_busy(fake, monkeypatch) -> None:
+    """Saleor (or the proxy before it) answers every request with HTTP 429."""
+    monkeypatch.setattr(fake, "post", lambda *args, **kwargs: FakeResponse(429, {}))
+
+
+def test_a_busy_saleor_on_the_lookup_page_says_so_with_503_and_the_attempt_does_not_count(
+        client, fake_saleor, monkeypatch):
+    # given an order, and Saleor busy
+    order = placed_order(client, fake_saleor)
+    with monkeypatch.context() as patch:
+        saleor_busy(fake_saleor, patch)
+        # when the buyer looks it up six times
+        responses = [lookup(client, "lan@example.vn", order["number"]) for _ in range(6)]
+    # then each says the service is busy, keeping what was typed
+    assert {(r.status_code, tuple(r.context["form"].non_field_errors())) for r in responses} == {(503, (BUSY,))}
+    assert responses[0].context["form"]["email"].value() == "lan@example.vn"
+    # and once Saleor answers, the lookup is not counted as failed
+    response = lookup(client, "lan@example.vn", order["number"])
+    assert response["Location"] == reverse("cart:order", args=[order_token(order["id"])])
+
+
+def test_a_busy_saleor_on_the_order_page_says_so_with_503(client, fake_saleor, monkeypatch):
+    # given an order, and Saleor busy
+    order = placed_order(client, fake_saleor)
+    saleor_busy(fake_saleor, monkeypatch)
+    # when its page is opened
+    response = client.get(reverse("cart:order", args=[order_token(order["id"])]))
+    # then it says the order service is busy and to try again
+    assert response.status_code == 503
+    assert BUSY in response.content.decode()
 
 
 def test_parallel_failed_lookups_from_one_address_reach_saleor_at_most_ten_times(monkeypatch):
