@@ -267,3 +267,6 @@ if not DEBUG:
     CSRF_COOKIE_SECURE = True
     if env_bool("BEHIND_TLS_PROXY", True):
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+        # Behind our proxy every request comes from the proxy's address; the client's is the
+        # last X-Forwarded-For entry, the one our proxy appended (earlier ones are the client's word).
+        CLIENT_ADDRESS_FROM_PROXY = True

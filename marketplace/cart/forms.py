@@ -45,6 +45,9 @@ class CheckoutForm(forms.Form):
 
 class OrderLookupForm(forms.Form):
     email = _text("Email đã dùng khi đặt hàng", "Cần email.", 254, type="email", autocomplete="email")
-    number = forms.IntegerField(label="Mã đơn hàng", min_value=1,
+    # Saleor's order number is a GraphQL Int (32 bits): a larger one is refused before asking.
+    number = forms.IntegerField(label="Mã đơn hàng", min_value=1, max_value=2**31 - 1,
                                 error_messages={"required": "Cần mã đơn hàng.", "invalid": "Mã đơn hàng là một số.",
-                                                "min_value": "Mã đơn hàng là một số."})
+                                                "min_value": "Mã đơn hàng là một số.",
+                                                "max_value": "Mã đơn hàng không đúng; hãy xem lại mã trong "
+                                                             "email xác nhận đơn hàng."})

@@ -3,6 +3,8 @@ session keeps, so it survives a reload; every rule is in storefront_adapter.chec
 Vietnamese messages the views show. No login: guests buy with email and phone."""
 from __future__ import annotations
 
+import logging
+
 from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
@@ -18,19 +20,21 @@ from storefront_adapter.card_checkout import (
     card_checkout_start,
     card_hold_in_force,
 )
-from storefront_adapter.checkout import CheckoutError, DeliveryAddress, PlacedOrder
+from storefront_adapter.checkout import BUSY_VI, CheckoutError, DeliveryAddress, PlacedOrder
+from storefront_adapter.errors import SaleorError
 from storefront_adapter.payments.storefront import CardSession
 from storefront_adapter.orders import order_get
-from storefront_adapter.orders import order_lookup as saleor_order_lookup
 from vendors.registry import places
 
-from . import selectors
+from . import selectors, services
 from .forms import PAYMENT_CARD, CheckoutForm, OrderLookupForm
 from .selectors import CHECKOUT_KEY, COUNT_KEY
 
 # The card payment in progress: {"checkout", "transaction", "client_secret", "publishable_key", "amount"}.
 CARD_KEY = "card_payment"
 from .tasks import send_order_confirmation
+
+logger = logging.getLogger(__name__)
 
 
 def _checkout_id(request: HttpRequest) -> str | None:
@@ -191,7 +195,11 @@ def _place(request: HttpRequest, form: CheckoutForm, cart: service.Cart) -> Plac
 @require_http_methods(["GET"])
 def order_page(request: HttpRequest, token: str) -> HttpResponse:
     order_id = selectors.order_id_from_token(token)
-    order = order_get(order_id=order_id) if order_id else None
+    try:
+        order = order_get(order_id=order_id) if order_id else None
+    except SaleorError as error:
+        logger.warning("Order page: Saleor did not answer: %s", error)
+        return render(request, "cart/order_busy.html", {"message": BUSY_VI}, status=503)
     if order is None:
         raise Http404("Không tìm thấy đơn hàng.")
     return render(request, "cart/order.html", {
@@ -202,11 +210,29 @@ def order_page(request: HttpRequest, token: str) -> HttpResponse:
         "total": round(order["total"]["gross"]["amount"])})
 
 
+def client_address(request: HttpRequest) -> str:
+    """The buyer's address for the lookup limit: behind our TLS proxy, the X-Forwarded-For
+    entry the proxy appended (settings.CLIENT_ADDRESS_FROM_PROXY); otherwise REMOTE_ADDR."""
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    if getattr(settings, "CLIENT_ADDRESS_FROM_PROXY", False) and forwarded.strip():
+        return forwarded.split(",")[-1].strip()
+    return request.META.get("REMOTE_ADDR") or ""
+
+
 @require_http_methods(["GET", "POST"])
 def order_lookup(request: HttpRequest) -> HttpResponse:
     form = OrderLookupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        order_id = saleor_order_lookup(number=form.cleaned_data["number"], email=form.cleaned_data["email"])
+        try:
+            order_id = services.order_find(number=form.cleaned_data["number"], email=form.cleaned_data["email"],
+                                           client_ip=client_address(request))
+        except services.OrderLookupLimited as limited:
+            form.add_error(None, limited.message_vi)
+            return render(request, "cart/order_lookup.html", {"form": form}, status=429)
+        except SaleorError as error:
+            logger.warning("Order lookup: Saleor did not answer: %s", error)
+            form.add_error(None, BUSY_VI)
+            return render(request, "cart/order_lookup.html", {"form": form}, status=503)
         if order_id:
             return redirect("cart:order", token=selectors.order_token(order_id))
         form.add_error(None, "Không tìm thấy đơn hàng với email và mã đơn này. Kiểm tra lại email xác nhận đơn hàng.")

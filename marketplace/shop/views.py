@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from urllib.parse import urlencode
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.core.cache import cache
@@ -49,6 +50,17 @@ def filters_from(params: Mapping[str, str]) -> CatalogueFilters:
     )
 
 
+def query_string(filters: CatalogueFilters) -> str:
+    """The search's parameters as filters_from reads them, those left at "any" omitted: the
+    links of a page cached per filters carry nothing else from the request."""
+    params = {"q": filters.q, "stars": filters.star_level, "group": filters.product_group,
+              "province": filters.province_code, "area": filters.area, "commune": filters.commune_code,
+              "producer": filters.producer_id, "price_min": filters.price_min, "price_max": filters.price_max,
+              "in_stock": "1" if filters.in_stock else "",
+              "sort": filters.sort if filters.sort != "relevance" else ""}
+    return urlencode({name: value for name, value in params.items() if value not in ("", None)})
+
+
 def _body(key: tuple, template: str, context) -> str:
     """A page's main part, rendered once per catalogue version (the same for every visitor:
     no form with a CSRF token in it); the header around it is rendered per request."""
@@ -73,16 +85,15 @@ def search(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     filters = filters_from(request.GET)
     number = _int(request.GET.get("page"), low=1) or 1
-    query = request.GET.copy()
-    query.pop("page", None)
 
     def context():
         return {"filters": filters, "page": selectors.catalogue_search(filters=filters, page=number, today=today),
                 "facets": selectors.catalogue_facets(today=today), "sorts": SORTS,
-                "query_string": query.urlencode()}
+                "query_string": query_string(filters)}
 
-    body = _body(("search", today.isoformat(), filters.key(), number, query.urlencode()), "shop/_search_body.html",
-                 context)
+    # Keyed on what the filters parsed to, never the raw query string: junk parameters
+    # (?x=<random>) would otherwise store a new page per request.
+    body = _body(("search", today.isoformat(), filters.key(), number), "shop/_search_body.html", context)
     return render(request, "shop/search.html", {"body": body, "filters": filters})
 
 

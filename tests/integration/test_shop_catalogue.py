@@ -10,6 +10,7 @@ from django.core.cache import cache
 from django.db import connection as db_connection
 from django.test.utils import CaptureQueriesContext
 
+from marketplace.shop.selectors import CatalogueFilters
 from storefront_adapter.models import CatalogueProduct
 from tests.integration.factories import make_vendor
 from tests.integration.shop_catalogue import fake_saleor, make_listing, publish  # noqa: F401
@@ -219,3 +220,37 @@ def test_a_certificate_past_its_last_day_drops_out_before_the_sweep(client, asso
     # when the catalogue is shown
     # then it is not there
     assert "Cà phê Đắk R'Lấp" not in titles(client.get("/search"))
+
+
+def cached_search_pages() -> int:
+    client = cache._cache.get_client(write=False)
+    return len(client.keys(cache.make_key("catalogue:*:html:search:*")))
+
+
+def test_junk_parameters_share_one_cached_page_and_stay_out_of_its_links(client, fake_saleor):
+    # given 25 products, two pages
+    vendor = make_vendor("HTX Nông sản Nhân Cơ")
+    for n in range(25):
+        make_listing(f"Cà phê {n:02d}", vendor=vendor)
+    publish(fake_saleor)
+    # when the same search is asked with two different junk parameters
+    first = client.get("/search", {"sort": "stars", "x": "a1", "q": "ca phe"})
+    second = client.get("/search", {"q": "ca phe", "sort": "stars", "utm_source": "b2"})
+    # then one page is cached and its link to the next page carries only the filters
+    assert cached_search_pages() == 1
+    assert first.content == second.content
+    assert '<a href="?q=ca+phe&amp;sort=stars&page=2">Trang sau ›</a>' in first.content.decode()
+
+
+@pytest.mark.parametrize("filters", [
+    CatalogueFilters(),
+    CatalogueFilters(q="cà phê & mật ong", star_level=4, product_group="beverages", province_code="68", area="Đắk R'Lấp",
+                     commune_code="24611", producer_id=7, price_min=0, price_max=200_000, in_stock=True,
+                     sort="stars"),
+])
+def test_the_links_query_string_reads_back_as_the_same_filters(filters):
+    from django.http import QueryDict
+
+    from marketplace.shop.views import filters_from, query_string
+
+    assert filters_from(QueryDict(query_string(filters))) == filters
