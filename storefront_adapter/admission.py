@@ -137,15 +137,25 @@ def hold_complete(*, checkout_id: str, order_id: str) -> bool:
                 .update(state=CheckoutHold.State.COMPLETED, order_id=order_id, updated_at=timezone.now()))
 
 
+_ORDERED = (CheckoutHold.State.COMPLETED, CheckoutHold.State.CANCELLED)
+
+
 def order_admitted(*, checkout_id: str | None, order_id: str) -> bool:
-    """ORDER_CREATED: did our admission already take this order's stock? A hold still held
-    (the completion's answer not yet recorded) is completed here; a released one was given
-    back, so the order must take its stock like an order that came by another path."""
+    """ORDER_CREATED, ORDER_CANCELLED: did our admission take this order's stock? A hold
+    still held (the completion's answer not yet recorded) is completed here; a released one
+    was given back, so the order took its stock like an order that came by another path."""
     if not checkout_id:
-        return CheckoutHold.objects.filter(order_id=order_id, state=CheckoutHold.State.COMPLETED).exists()
+        return CheckoutHold.objects.filter(order_id=order_id, state__in=_ORDERED).exists()
     if hold_complete(checkout_id=checkout_id, order_id=order_id):
         return True
-    return CheckoutHold.objects.filter(checkout_id=checkout_id, state=CheckoutHold.State.COMPLETED).exists()
+    return CheckoutHold.objects.filter(checkout_id=checkout_id, state__in=_ORDERED).exists()
+
+
+def hold_cancel(*, order_id: str) -> bool:
+    """ORDER_CANCELLED for an order we admitted: its hold's stock is to be given back, and
+    only once. True for the one call that marks the completed hold cancelled."""
+    return bool(CheckoutHold.objects.filter(order_id=order_id, state=CheckoutHold.State.COMPLETED)
+                .update(state=CheckoutHold.State.CANCELLED, updated_at=timezone.now()))
 
 
 def admitted_quantities(*, order_id: str) -> dict[int, int]:

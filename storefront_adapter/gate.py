@@ -184,13 +184,51 @@ def gate_sweep(client: SaleorClient, *, today: date) -> int:
     return unpublished
 
 
+def order_lock(*, order_id: str) -> None:
+    """Serialise the stock handlers of one order (ORDER_CREATED, ORDER_CANCELLED, and two
+    deliveries of either) until the delivery's transaction ends."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [f"order-stock:{order_id}"])
+
+
+def order_event_processed(*, event: str, order_id: str, other_than: WebhookDelivery | None = None) -> bool:
+    """Was a delivery of `event` for this order processed already (under ``order_lock``)?"""
+    deliveries = WebhookDelivery.objects.filter(event=event, payload__order__id=order_id, processed_at__isnull=False)
+    if other_than is not None:
+        deliveries = deliveries.exclude(pk=other_than.pk)
+    return deliveries.exists()
+
+
+def order_variant_quantities(order: Mapping[str, Any], *, unfulfilled: bool = False) -> dict[int, int]:
+    """{our variant id: quantity} over an ORDER_* payload's lines (`unfulfilled`: only what
+    is not fulfilled yet), for variants we have; a variant-<id> we do not have is logged."""
+    wanted: dict[int, int] = {}
+    for line in order.get("lines") or ():
+        variant_id = variant_id_from_reference((line.get("variant") or {}).get("externalReference"))
+        quantity = int(line.get("quantity") or 0)
+        if unfulfilled:
+            quantity -= int(line.get("quantityFulfilled") or 0)
+        if variant_id is None or quantity <= 0:
+            continue
+        wanted[variant_id] = wanted.get(variant_id, 0) + quantity
+    known = set(Variant.objects.filter(pk__in=wanted).values_list("pk", flat=True))
+    for variant_id in sorted(set(wanted) - known):
+        logger.warning("Order %s has a line of variant-%s, which we do not have", order.get("number"), variant_id)
+        del wanted[variant_id]
+    return wanted
+
+
 def order_stock_apply(*, delivery: WebhookDelivery) -> int:
     """ORDER_CREATED: what Saleor sold leaves our variants' stock (flow 5), once per order.
 
     Saleor may send ORDER_CREATED for one order twice with different bodies (so two
     deliveries); an advisory lock on the order id serialises them and the later one sees
-    the earlier one processed and applies nothing. An order whose checkout our admission
-    count admitted took its stock already (storefront_adapter.admission) and takes none.
+    the earlier one processed and applies nothing. An order cancelled before its
+    ORDER_CREATED came (a delivery retried late) takes nothing: Saleor released it already.
+    An order whose checkout our admission count admitted took its stock already
+    (storefront_adapter.admission); it takes only what it has beyond its hold (the cart
+    changed in another tab before Saleor completed it) and gives back what the hold took
+    beyond it (_admitted_order_apply).
     An order that came by another path (another storefront, the dashboard) takes its
     lines all or nothing with conditional UPDATEs in variant-id order; one beyond stock
     takes nothing, is audited OVERSOLD per short line for officers, and is cancelled in
@@ -202,26 +240,16 @@ def order_stock_apply(*, delivery: WebhookDelivery) -> int:
     order_id = order.get("id")
     if not order_id:
         return 0
-    with connection.cursor() as cursor:  # held until the delivery's transaction ends
-        cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [f"ORDER_CREATED:{order_id}"])
-    already = (WebhookDelivery.objects.filter(event=delivery.event, payload__order__id=order_id,
-                                              processed_at__isnull=False).exclude(pk=delivery.pk).exists())
-    if already:
+    order_lock(order_id=order_id)
+    if order_event_processed(event=delivery.event, order_id=order_id, other_than=delivery):
         logger.info("ORDER_CREATED for order %s was applied already; delivery %s skipped", order_id, delivery.pk)
+        return 0
+    if order_event_processed(event="ORDER_CANCELLED", order_id=order_id):
+        logger.info("Order %s was cancelled before its ORDER_CREATED came; nothing taken", order.get("number"))
         return 0
     if admission.order_admitted(checkout_id=order.get("checkoutId"), order_id=order_id):
         return _admitted_order_apply(order=order)
-    wanted: dict[int, int] = {}
-    for line in order.get("lines") or ():
-        variant_id = variant_id_from_reference((line.get("variant") or {}).get("externalReference"))
-        quantity = int(line.get("quantity") or 0)
-        if variant_id is None or quantity <= 0:
-            continue
-        wanted[variant_id] = wanted.get(variant_id, 0) + quantity
-    known = set(Variant.objects.filter(pk__in=wanted).values_list("pk", flat=True))
-    for variant_id in sorted(set(wanted) - known):
-        logger.warning("Order %s sold variant-%s, which we do not have", order.get("number"), variant_id)
-        del wanted[variant_id]
+    wanted = order_variant_quantities(order)
     with transaction.atomic():
         short = [(variant_id, quantity) for variant_id, quantity in sorted(wanted.items())
                  if not Variant.objects.filter(pk=variant_id, stock__gte=quantity).update(stock=F("stock") - quantity)]
@@ -242,14 +270,7 @@ def _admitted_order_apply(*, order: Mapping[str, Any]) -> int:
     OVERSOLD and cancelled, and the hold is given back since the cancelled order keeps
     nothing. What the hold took beyond the order comes back. So an admitted order ends up
     holding exactly its lines (issue 5, "Admission counter"). Returns the lines changed."""
-    ordered: dict[int, int] = {}
-    for line in order.get("lines") or ():
-        variant_id = variant_id_from_reference((line.get("variant") or {}).get("externalReference"))
-        quantity = int(line.get("quantity") or 0)
-        if variant_id is not None and quantity > 0:
-            ordered[variant_id] = ordered.get(variant_id, 0) + quantity
-    known = set(Variant.objects.filter(pk__in=ordered).values_list("pk", flat=True))
-    ordered = {variant_id: quantity for variant_id, quantity in ordered.items() if variant_id in known}
+    ordered = order_variant_quantities(order)
     held = admission.admitted_quantities(order_id=order["id"])
     changes = {variant_id: ordered.get(variant_id, 0) - held.get(variant_id, 0) for variant_id in ordered | held}
     changes = {variant_id: change for variant_id, change in changes.items() if change}

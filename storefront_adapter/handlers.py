@@ -3,7 +3,8 @@ process_webhook_delivery, inside the transaction that marks the delivery process
 handler writes (outbox rows, sub-orders) and never calls out.
 
 PRODUCT_* run the certification gate and ORDER_CREATED takes the sold stock off our
-variants (storefront_adapter.gate); the order split on ORDER_* comes next (flow 5).
+variants (storefront_adapter.gate); ORDER_CANCELLED gives it back (order_returns); the
+order split on ORDER_* comes next (flow 5).
 """
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from collections.abc import Callable
 
 from django.utils import timezone
 
-from . import catalogue, gate, gate_tasks
+from . import catalogue, gate, gate_tasks, order_returns
 from .models import WebhookDelivery
 
 logger = logging.getLogger(__name__)
@@ -60,6 +61,13 @@ def order_created(delivery: WebhookDelivery) -> None:
     catalogue.catalogue_refresh_enqueue(listing_ids=catalogue.order_listing_ids(delivery.payload))
 
 
+def order_cancelled(delivery: WebhookDelivery) -> None:
+    """What Saleor released on the cancel comes back to our variants' stock, once per order;
+    the catalogue reads Saleor's availability again (after commit)."""
+    order_returns.order_stock_return(delivery=delivery)
+    catalogue.catalogue_refresh_enqueue(listing_ids=catalogue.order_listing_ids(delivery.payload))
+
+
 def order_updated(delivery: WebhookDelivery) -> None:
     """Next: payment and cancellation reach the vendors' sub-orders."""
     logger.info("ORDER_UPDATED delivery %s: no handler yet", delivery.pk)
@@ -70,6 +78,7 @@ HANDLERS: dict[str, Handler] = {
     "PRODUCT_UPDATED": product_updated,
     "PRODUCT_DELETED": product_deleted,
     "ORDER_CREATED": order_created,
+    "ORDER_CANCELLED": order_cancelled,
     "ORDER_UPDATED": order_updated,
 }
 

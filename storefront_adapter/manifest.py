@@ -71,6 +71,8 @@ SUBSCRIPTIONS = (
     # The catalogue read model drops a product deleted in Saleor (storefront_adapter.catalogue).
     Subscription("PRODUCT_DELETED", "ProductDeletedEvent"),
     Subscription("ORDER_CREATED", "OrderCreatedEvent"),
+    # Saleor gives a cancelled order's unfulfilled units back; so do we (order_returns).
+    Subscription("ORDER_CANCELLED", "OrderCancelledEvent"),
     Subscription("ORDER_UPDATED", "OrderUpdatedEvent"),
 )
 

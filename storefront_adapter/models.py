@@ -175,12 +175,13 @@ class CheckoutHold(models.Model):
     """What the admission count took off our stock for one Saleor checkout (the contract's
     "Admission counter"): the lines' quantities, taken before Saleor completes the order,
     given back if it does not. ORDER_CREATED for the checkout's order reads it and does not
-    take the stock again."""
+    take the stock again; ORDER_CANCELLED gives the order's stock back, once (CANCELLED)."""
 
     class State(models.TextChoices):
         HELD = "held", "Đang giữ hàng"
         COMPLETED = "completed", "Đã thành đơn"
         RELEASED = "released", "Đã trả lại kho"
+        CANCELLED = "cancelled", "Đơn đã huỷ, đã trả lại kho"
 
     checkout_id = models.CharField("mã giỏ hàng Saleor", max_length=100, unique=True)
     state = models.CharField("trạng thái", max_length=16, choices=State.choices, default=State.HELD)

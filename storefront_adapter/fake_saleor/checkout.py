@@ -7,7 +7,9 @@ the variant's ``quantityLimitPerCustomer``; only a published product can be adde
 methods are offered once there is a shipping address; a Vietnamese address needs street,
 city, a province Saleor knows in countryArea and a valid +84 phone; ``checkoutComplete``
 allocates the lines (``FakeVariant.allocated``) and deletes the checkout; ``orderCancel``
-gives the allocations back. The one shipping method is provisioning's flat rate.
+refuses an order with a fulfilment still shipped and gives back the allocations of what is
+not fulfilled (saleor/order/actions.py cancel_order). The one shipping method is
+provisioning's flat rate.
 """
 from __future__ import annotations
 
@@ -436,19 +438,25 @@ def order_lookup(fake: FakeSaleor, variables: Mapping[str, Any]) -> dict[str, An
                                  for o in found[:1]]}}
 
 
+# Order.can_cancel (saleor/order/models.py): only these fulfilments let an order be cancelled.
+_CANCELLABLE_FULFILMENT_STATUSES = frozenset({"CANCELED", "REFUNDED", "REPLACED", "REFUNDED_AND_RETURNED",
+                                              "RETURNED"})
+
+
 @handles("OrderCancel")
 def order_cancel(fake: FakeSaleor, variables: Mapping[str, Any]) -> dict[str, Any]:
     order = _order(fake, variables.get("id"))
     if order is None:
         return {"orderCancel": {"order": None, "errors": [
             {"field": "id", "code": "NOT_FOUND", "message": "Couldn't resolve to a node."}]}}
-    if order["fulfillments"] or order["status"] == "CANCELED":
+    shipped = [f for f in order["fulfillments"] if f["status"] not in _CANCELLABLE_FULFILMENT_STATUSES]
+    if shipped or order["status"] == "CANCELED":
         return {"orderCancel": {"order": None, "errors": [
-            {"field": None, "code": "CANNOT_CANCEL_ORDER", "message": "This order can't be canceled."}]}}
+            {"field": "order", "code": "CANNOT_CANCEL_ORDER", "message": "This order can't be canceled."}]}}
     for line in order["lines"]:
         variant = fake.variants.get(line["variant_pk"])
-        if variant:
-            variant.allocated -= line["quantity"]
+        if variant:  # fulfilled units left the warehouse and their allocation already
+            variant.allocated -= line["quantity"] - line["quantity_fulfilled"]
     order["status"] = "CANCELED"
     return {"orderCancel": {"order": {"id": order["id"], "number": order["number"], "status": "CANCELED"},
                             "errors": []}}
@@ -473,6 +481,29 @@ def fulfil(fake: FakeSaleor, order_id: str, line_ids: list[str]) -> None:
                                                 for line in order["lines"] if line["id"] in line_ids]})
         fulfilled = all(line["quantity_fulfilled"] == line["quantity"] for line in order["lines"])
         order["status"] = "FULFILLED" if fulfilled else "PARTIALLY_FULFILLED"
+
+
+def refund_fulfilments(fake: FakeSaleor, order_id: str) -> None:
+    """Refund what was shipped without taking it back (fulfillmentRefundProducts): the
+    fulfilments become REFUNDED, their units stay fulfilled, and the order may be cancelled."""
+    with fake._lock:
+        for fulfilment in fake.table("orders")[order_id]["fulfillments"]:
+            if fulfilment["status"] == "FULFILLED":
+                fulfilment["status"] = "REFUNDED"
+
+
+def order_cancelled_payload(fake: FakeSaleor, order_id: str) -> dict[str, Any]:
+    """The ORDER_CANCELLED webhook body (OrderCancelledEvent.graphql) Saleor would send for the order."""
+    order = order_answer(fake, fake.table("orders")[order_id])
+    lines = [{"id": line["id"], "productSku": line["productSku"], "quantity": line["quantity"],
+              "quantityFulfilled": line["quantityFulfilled"],
+              "variant": line["variant"] and {"id": line["variant"]["id"],
+                                              "externalReference": line["variant"]["externalReference"],
+                                              "product": {"externalReference": line["variant"]["product"]["externalReference"]}}}
+             for line in order["lines"]]
+    return {"issuedAt": datetime.now(UTC).isoformat(), "order": {
+        "id": order["id"], "number": order["number"], "checkoutId": order["checkoutId"], "status": order["status"],
+        "userEmail": order["userEmail"], "channel": {"slug": fake.channel_slug}, "lines": lines}}
 
 
 def order_created_payload(fake: FakeSaleor, order_id: str) -> dict[str, Any]:

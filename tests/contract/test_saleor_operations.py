@@ -80,7 +80,7 @@ def test_subscriptions_are_webhook_payloads_for_a_single_event():
     subscriptions = {name: op for name, op in operations.items() if op.operation is OperationType.SUBSCRIPTION}
     # then each selects `event` and one inline fragment on its event type
     assert sorted(subscriptions) == [
-        "OrderCreatedEvent", "OrderUpdatedEvent", "PaymentGatewayInitializeSessionEvent", "ProductCreatedEvent",
+        "OrderCancelledEvent", "OrderCreatedEvent", "OrderUpdatedEvent", "PaymentGatewayInitializeSessionEvent", "ProductCreatedEvent",
         "ProductDeletedEvent", "ProductUpdatedEvent", "TransactionCancelationRequestedEvent",
         "TransactionInitializeSessionEvent", "TransactionProcessSessionEvent", "TransactionRefundRequestedEvent"]
     for name, operation in subscriptions.items():

@@ -259,6 +259,20 @@ def test_manifest_declares_the_payment_session_webhooks_as_synchronous(client):
     assert "HANDLE_PAYMENTS" in get_manifest(client)["permissions"]
 
 
+def test_manifest_declares_the_catalogue_and_order_webhooks_as_asynchronous(client):
+    webhooks = get_manifest(client)["webhooks"]
+
+    # ORDER_CANCELLED gives a cancelled order's unfulfilled units back to our stock, as Saleor does.
+    assert [(w["identifier"], w["asyncEvents"], w["name"], w["targetUrl"]) for w in webhooks if "asyncEvents" in w] == [
+        ("product_created", ["PRODUCT_CREATED"], "ProductCreatedEvent", f"{SITE}/saleor/webhooks/product_created/"),
+        ("product_updated", ["PRODUCT_UPDATED"], "ProductUpdatedEvent", f"{SITE}/saleor/webhooks/product_updated/"),
+        ("product_deleted", ["PRODUCT_DELETED"], "ProductDeletedEvent", f"{SITE}/saleor/webhooks/product_deleted/"),
+        ("order_created", ["ORDER_CREATED"], "OrderCreatedEvent", f"{SITE}/saleor/webhooks/order_created/"),
+        ("order_cancelled", ["ORDER_CANCELLED"], "OrderCancelledEvent", f"{SITE}/saleor/webhooks/order_cancelled/"),
+        ("order_updated", ["ORDER_UPDATED"], "OrderUpdatedEvent", f"{SITE}/saleor/webhooks/order_updated/"),
+    ]
+
+
 def test_every_subscribed_event_has_a_handler():
     assert {s.event for s in manifest.SUBSCRIPTIONS} == set(handlers.HANDLERS)
 

@@ -14,9 +14,10 @@ import pytest
 from django.utils import timezone
 
 from storefront_adapter import connection
+from storefront_adapter.client import SaleorClient
 from storefront_adapter.crypto import encrypt_text
 from storefront_adapter.errors import raise_for_mutation_errors
-from storefront_adapter.models import GateAuditEntry, SaleorInstallation, WebhookDelivery
+from storefront_adapter.models import CatalogueProduct, GateAuditEntry, SaleorInstallation, WebhookDelivery
 from storefront_adapter.services import webhook_delivery_process
 from tests.integration.factories import make_vendor
 from vendors.listings.models import Listing
@@ -47,7 +48,7 @@ def revoked_listing() -> Listing:
 
 
 def test_a_revoked_listing_published_by_hand_in_saleor_is_unpublished(
-        saleor, cleanup, throwaway_tag, installed, settings, django_capture_on_commit_callbacks):
+        saleor, cleanup, throwaway_tag, installed, settings, monkeypatch, django_capture_on_commit_callbacks):
     tag = throwaway_tag
 
     def run(operation_name, variables, mutation_field):
@@ -98,6 +99,14 @@ def test_a_revoked_listing_published_by_hand_in_saleor_is_unpublished(
                                               **payload["product"], "channelListings": [
                                                   {**cl, "channel": {"slug": cl["channel"]["slug"]}}
                                                   for cl in after["channelListings"]]}})
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+    sent: list[str] = []
+    execute = SaleorClient.execute
+    monkeypatch.setattr(SaleorClient, "execute", lambda client, name, variables=None: (
+        sent.append(name), execute(client, name, variables))[1])
+    with django_capture_on_commit_callbacks(execute=True):
         webhook_delivery_process(delivery_id=echo.id)
-    assert (callbacks, GateAuditEntry.objects.count()) == ([], 1)
+    # only the catalogue read model asks Saleor again (the product is not in the shop's channel, so
+    # the shop does not list it); no second unpublish, no second audit row
+    assert (sent, GateAuditEntry.objects.count(), CatalogueProduct.objects.count()) == (["CatalogueProducts"], 1, 0)
+    again = saleor.execute("GateProduct", {"id": product["id"]})["product"]
+    assert again["channelListings"] == after["channelListings"]

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('storefront', '0004_checkouthold'),
+        ('storefront', '0005_checkouthold_cancelled'),
     ]
 
     operations = [
