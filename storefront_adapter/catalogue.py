@@ -77,6 +77,27 @@ def cache_key(*parts: Any) -> str:
     return ":".join(["catalogue", str(catalogue_version()), *(str(p) for p in parts)])
 
 
+def _versioned_key(parts: tuple[Any, ...]) -> str:
+    return ":".join(["catalogue", "versioned", *(str(p) for p in parts)])
+
+
+def versioned_get(*parts: Any) -> tuple[int, Any]:
+    """The catalogue version and the value cached under ``parts`` for that version (None
+    when there is none, or it was cached under an older one), in one Redis round trip:
+    the hot path of a warm page."""
+    key = _versioned_key(parts)
+    found = cache.get_many([VERSION_KEY, key])
+    version = int(found[VERSION_KEY]) if VERSION_KEY in found else catalogue_version()
+    entry = found.get(key)
+    return version, (entry[1] if isinstance(entry, tuple) and entry[0] == version else None)
+
+
+def versioned_set(version: int, value: Any, *parts: Any, timeout: int) -> None:
+    """Cache ``value`` under ``parts`` for catalogue ``version`` (a bump meanwhile makes it
+    stale at once: readers compare the versions)."""
+    cache.set(_versioned_key(parts), (version, value), timeout)
+
+
 # -- enqueueing --------------------------------------------------------------------------
 def catalogue_refresh_enqueue(*, saleor_product_ids: Iterable[str] = (), listing_ids: Iterable[int] = ()) -> None:
     """Refresh these products from Saleor after the current transaction commits."""

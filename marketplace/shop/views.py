@@ -7,7 +7,6 @@ from collections.abc import Mapping
 from urllib.parse import urlencode
 
 from django.http import Http404, HttpRequest, HttpResponse
-from django.core.cache import cache
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -15,7 +14,7 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET
 
 import ocop_rules
-from storefront_adapter.catalogue import cache_key, storefront_product
+from storefront_adapter.catalogue import storefront_product, versioned_get, versioned_set
 from storefront_adapter.errors import SaleorError
 
 from . import selectors
@@ -64,11 +63,10 @@ def query_string(filters: CatalogueFilters) -> str:
 def _body(key: tuple, template: str, context) -> str:
     """A page's main part, rendered once per catalogue version (the same for every visitor:
     no form with a CSRF token in it); the header around it is rendered per request."""
-    key = cache_key("html", *key)
-    body = cache.get(key)
+    version, body = versioned_get("html", *key)
     if body is None:
         body = render_to_string(template, context())
-        cache.set(key, body, selectors.CACHE_SECONDS)
+        versioned_set(version, body, "html", *key, timeout=selectors.CACHE_SECONDS)
     return mark_safe(body)  # noqa: S308  (our own template's output)
 
 

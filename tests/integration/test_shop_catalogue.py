@@ -224,7 +224,7 @@ def test_a_certificate_past_its_last_day_drops_out_before_the_sweep(client, asso
 
 def cached_search_pages() -> int:
     client = cache._cache.get_client(write=False)
-    return len(client.keys(cache.make_key("catalogue:*:html:search:*")))
+    return len(client.keys(cache.make_key("catalogue:versioned:html:search:*")))
 
 
 def test_junk_parameters_share_one_cached_page_and_stay_out_of_its_links(client, fake_saleor):

@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import os
+import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -33,13 +34,21 @@ def saleor_api_url() -> str:
     return os.environ["SALEOR_API_URL"]
 
 
-@pytest.fixture(scope="session")
+# Saleor's access tokens live 5 minutes (JWT_TTL_ACCESS) and the live folder runs longer:
+# one login, renewed once it is 4 minutes old.
+_TOKEN_LIFETIME_SECONDS = 240
+_staff_token: dict[str, float | str] = {}
+
+
+@pytest.fixture
 def saleor_staff_token(saleor_api_url) -> str:
-    data = SaleorClient(saleor_api_url, None).execute("TokenCreate", {
-        "email": os.environ.get("SALEOR_STAFF_EMAIL", "admin@example.com"),
-        "password": os.environ.get("SALEOR_STAFF_PASSWORD", "admin-saleor-local"),
-    })
-    return raise_for_mutation_errors(data, "tokenCreate")["token"]
+    if time.monotonic() - float(_staff_token.get("at", float("-inf"))) > _TOKEN_LIFETIME_SECONDS:
+        data = SaleorClient(saleor_api_url, None).execute("TokenCreate", {
+            "email": os.environ.get("SALEOR_STAFF_EMAIL", "admin@example.com"),
+            "password": os.environ.get("SALEOR_STAFF_PASSWORD", "admin-saleor-local"),
+        })
+        _staff_token.update(token=raise_for_mutation_errors(data, "tokenCreate")["token"], at=time.monotonic())
+    return str(_staff_token["token"])
 
 
 @pytest.fixture
