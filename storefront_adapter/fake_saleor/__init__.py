@@ -173,7 +173,7 @@ def _load_handlers() -> None:
     # simply not there.
     import importlib
 
-    for module in ("catalogue", "checkout", "mirror", "payments"):
+    for module in ("catalogue", "checkout", "orders", "mirror", "payments"):
         try:
             importlib.import_module(f"{__name__}.{module}")
         except ModuleNotFoundError as exc:

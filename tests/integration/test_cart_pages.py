@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from marketplace.cart.selectors import order_token
-from storefront_adapter.fake_saleor.checkout import fulfil
+from storefront_adapter.fake_saleor.orders import fulfil
 from storefront_adapter.models import CheckoutHold
 from tests.integration.shop import (
     HA_NOI_COMMUNE,

@@ -12,12 +12,12 @@ import pytest
 from storefront_adapter import checkout as service
 from storefront_adapter.catalogue import catalogue_rebuild
 from storefront_adapter.connection import saleor_client
-from storefront_adapter.fake_saleor.checkout import (
+from storefront_adapter.fake_saleor.checkout import shipping_method
+from storefront_adapter.fake_saleor.orders import (
     fulfil,
     order_cancelled_payload,
     order_created_payload,
     refund_fulfilments,
-    shipping_method,
 )
 from storefront_adapter.models import CatalogueProduct, CheckoutHold, GateAuditEntry, SaleorInstallation, WebhookDelivery
 from storefront_adapter.services import webhook_delivery_process

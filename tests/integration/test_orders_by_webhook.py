@@ -9,10 +9,8 @@ import pytest
 
 from storefront_adapter import admission
 from storefront_adapter import checkout as service
-from storefront_adapter.fake_saleor.checkout import (
-    order_created_payload,
-    shipping_method,
-)
+from storefront_adapter.fake_saleor.checkout import shipping_method
+from storefront_adapter.fake_saleor.orders import order_created_payload
 from storefront_adapter.models import (
     CheckoutHold,
     GateAuditEntry,
