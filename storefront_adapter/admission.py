@@ -118,16 +118,24 @@ def _give_back(lines) -> None:
 def hold_release(*, checkout_id: str) -> bool:
     """Give a held checkout's quantities back (the completion failed, or the hold expired).
     True when something was given back; a hold completed or released already is left."""
+    lines = _release(checkout_id=checkout_id, state=CheckoutHold.State.HELD)
+    if lines is None:
+        return False
+    logger.info("Hold of checkout %s given back: %s", checkout_id, lines)
+    return True
+
+
+def _release(*, state: str, **hold_filter) -> list | None:
+    """Give back the lines of the one hold in ``state`` matching ``hold_filter`` and mark it
+    released, under its row lock; its lines, or None when there is no such hold."""
     with transaction.atomic():
-        hold = CheckoutHold.objects.select_for_update().filter(
-            checkout_id=checkout_id, state=CheckoutHold.State.HELD).first()
+        hold = CheckoutHold.objects.select_for_update().filter(state=state, **hold_filter).first()
         if hold is None:
-            return False
+            return None
         _give_back(hold.lines)
         hold.state = CheckoutHold.State.RELEASED
         hold.save(update_fields=["state", "updated_at"])
-    logger.info("Hold of checkout %s given back: %s", checkout_id, hold.lines)
-    return True
+    return hold.lines
 
 
 def hold_complete(*, checkout_id: str, order_id: str) -> bool:
@@ -170,15 +178,10 @@ def hold_give_back(*, order_id: str) -> bool:
     """The order an admitted checkout became is cancelled as oversold (ORDER_CREATED found
     lines added after admission beyond stock): it keeps none of our stock, so its hold's
     quantities come back, once. True for the call that gave them back."""
-    with transaction.atomic():
-        hold = CheckoutHold.objects.select_for_update().filter(
-            order_id=order_id, state=CheckoutHold.State.COMPLETED).first()
-        if hold is None:
-            return False
-        _give_back(hold.lines)
-        hold.state = CheckoutHold.State.RELEASED
-        hold.save(update_fields=["state", "updated_at"])
-    logger.info("Hold of order %s given back (order cancelled as oversold): %s", order_id, hold.lines)
+    lines = _release(order_id=order_id, state=CheckoutHold.State.COMPLETED)
+    if lines is None:
+        return False
+    logger.info("Hold of order %s given back (order cancelled as oversold): %s", order_id, lines)
     return True
 
 
