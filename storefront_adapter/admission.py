@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -31,6 +31,8 @@ from .models import CheckoutHold
 logger = logging.getLogger(__name__)
 
 DEFAULT_HOLD_MINUTES = 15
+# A buyer's units that count against a per-customer limit: held now, or ordered.
+_COUNTED_FOR_BUYER = (CheckoutHold.State.HELD, CheckoutHold.State.COMPLETED)
 
 
 class SoldOut(Exception):
@@ -41,6 +43,15 @@ class SoldOut(Exception):
         self.variant_id = variant_id
         self.wanted = wanted
         self.left = left
+        self.message_vi = message_vi
+
+
+class OverLimit(Exception):
+    """A buyer (by email) would pass a variant's per-customer limit with earlier orders
+    counted; nothing was taken. ``message_vi`` says how many are left to them."""
+
+    def __init__(self, message_vi: str) -> None:
+        super().__init__(message_vi)
         self.message_vi = message_vi
 
 
@@ -78,13 +89,43 @@ def _sold_out(variant_id: int, wanted: int) -> SoldOut:
     return SoldOut(variant_id=variant_id, wanted=wanted, left=variant.stock, message_vi=message + " Chưa có gì được đặt.")
 
 
-def hold_take(*, checkout_id: str, quantities: Mapping[int, int], minutes: int | None = None) -> Hold:
+def _buyer_limits_check(*, checkout_id: str, lines: tuple[tuple[int, int], ...], buyer_email: str) -> None:
+    """Saleor counts ``quantityLimitPerCustomer`` per checkout for a guest, so a guest could
+    order again and again; here the limit counts every unit the same email holds or has
+    ordered (orders cancelled or holds given back do not count). Serialised per email with
+    an advisory lock, so two tabs of one buyer cannot both pass."""
+    limits = dict(Variant.objects.filter(pk__in=[variant_id for variant_id, _ in lines],
+                                         limit_per_customer__isnull=False).values_list("pk", "limit_per_customer"))
+    if not limits:
+        return
+    with connection.cursor() as cursor:  # held until the transaction ends
+        cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [f"buyer:{buyer_email}"])
+    bought: dict[int, int] = {}
+    for held_lines in (CheckoutHold.objects.filter(buyer_email=buyer_email, state__in=_COUNTED_FOR_BUYER)
+                       .exclude(checkout_id=checkout_id).values_list("lines", flat=True)):
+        for variant_id, quantity in held_lines:
+            if variant_id in limits:
+                bought[variant_id] = bought.get(variant_id, 0) + quantity
+    for variant_id, quantity in lines:
+        limit, before = limits.get(variant_id), bought.get(variant_id, 0)
+        if limit is not None and before + quantity > limit:
+            variant = Variant.objects.select_related("listing").get(pk=variant_id)
+            left = max(limit - before, 0)
+            raise OverLimit(
+                f"Mỗi khách chỉ được mua tối đa {limit} “{variant.listing.title} – {variant.name}”; "
+                f"email này đã đặt {before}, nên lần này chỉ còn được {left}. Chưa có gì được đặt.")
+
+
+def hold_take(*, checkout_id: str, quantities: Mapping[int, int], minutes: int | None = None,
+              buyer_email: str = "") -> Hold:
     """Take ``quantities`` ({our variant id: quantity}) off ``Variant.stock`` for the checkout,
     all or nothing (the contract's admission counter); raise ``SoldOut`` naming the first
     line that is not there, with nothing taken. A hold still held for the same lines is
     reused (a card payment took it before the payment); one for other lines is given back
-    and taken anew. Raises ``AlreadyOrdered`` for a checkout that became an order."""
+    and taken anew. Raises ``AlreadyOrdered`` for a checkout that became an order, and
+    ``OverLimit`` when ``buyer_email`` would pass a variant's per-customer limit."""
     lines = _normalised(quantities)
+    buyer_email = (buyer_email or "").strip().lower()
     expires_at = timezone.now() + timedelta(minutes=minutes if minutes is not None else _hold_minutes())
     with transaction.atomic():
         CheckoutHold.objects.get_or_create(checkout_id=checkout_id, defaults={
@@ -97,14 +138,20 @@ def hold_take(*, checkout_id: str, quantities: Mapping[int, int], minutes: int |
                 CheckoutHold.objects.filter(pk=hold.pk).update(expires_at=expires_at)
                 return Hold(checkout_id, lines, taken_now=False)
             _give_back(hold.lines)
+        if buyer_email:
+            try:
+                _buyer_limits_check(checkout_id=checkout_id, lines=lines, buyer_email=buyer_email)
+            except OverLimit:
+                transaction.set_rollback(True)  # a hold given back above stays held
+                raise
         for variant_id, quantity in lines:  # variant-id order: no two takers wait on each other
             if not Variant.objects.filter(pk=variant_id, stock__gte=quantity).update(stock=F("stock") - quantity):
                 error = _sold_out(variant_id, quantity)
                 transaction.set_rollback(True)  # give back the lines taken before this one
                 break
         else:
-            hold.state, hold.lines, hold.expires_at, hold.order_id = (
-                CheckoutHold.State.HELD, [list(line) for line in lines], expires_at, "")
+            hold.state, hold.lines, hold.expires_at, hold.order_id, hold.buyer_email = (
+                CheckoutHold.State.HELD, [list(line) for line in lines], expires_at, "", buyer_email)
             hold.save()
             return Hold(checkout_id, lines, taken_now=True)
     raise error

@@ -429,9 +429,12 @@ def checkout_admit(*, checkout_id: str | None, minutes: int | None = None,
     for line in cart.lines:
         quantities[line.our_variant_id] = quantities.get(line.our_variant_id, 0) + line.quantity
     try:
-        hold = admission.hold_take(checkout_id=cart.id, quantities=quantities, minutes=minutes)
+        hold = admission.hold_take(checkout_id=cart.id, quantities=quantities, minutes=minutes,
+                                   buyer_email=cart.email)
     except admission.SoldOut as exc:
         raise CheckoutError(exc.message_vi, code="INSUFFICIENT_STOCK") from None
+    except admission.OverLimit as exc:
+        raise CheckoutError(exc.message_vi, code="LIMIT_PER_CUSTOMER") from None
     except admission.AlreadyOrdered:
         raise CheckoutError("Giỏ hàng này đã được đặt thành đơn.", code="ALREADY_ORDERED") from None
     return cart, hold

@@ -190,6 +190,8 @@ class CheckoutHold(models.Model):
     # A hold not completed by then is given back by the beat task (release_expired_holds).
     expires_at = models.DateTimeField("hết hạn giữ lúc")
     order_id = models.CharField("mã đơn Saleor", max_length=100, blank=True)
+    # The buyer's email (lower case), for per-customer limits across a guest's orders.
+    buyer_email = models.CharField("email người mua", max_length=254, blank=True, db_index=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

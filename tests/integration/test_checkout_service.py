@@ -321,3 +321,43 @@ def test_a_repeated_completion_gets_the_order_saleor_made(fake_saleor):
     again = saleor_client().execute("CheckoutComplete", {"id": checkout_id})["checkoutComplete"]
     # then it is the same order, and no second one was made
     assert (again["order"]["id"], again["errors"], len(fake_saleor.table("orders"))) == (made["id"], [], 1)
+
+
+def limited(stock=20, limit=2):
+    listing = on_sale(title="Cà phê giới hạn", stock=stock)
+    Variant.objects.filter(listing=listing).update(limit_per_customer=limit)
+    return listing
+
+
+def test_a_guest_cannot_pass_the_per_customer_limit_with_a_second_order(fake_saleor):
+    # given a variant limited to 2 per buyer, and a guest who ordered 2 already
+    listing = limited(limit=2)
+    service.checkout_complete(checkout_id=ready_cart(fake_saleor, listing, quantity=2))
+    # when the same email (in other letter case) orders 1 more in a new cart
+    second = ready_cart(fake_saleor, listing, quantity=1)
+    service.checkout_contact_set(checkout_id=second, email="LAN@example.vn", address=address())
+    with pytest.raises(CheckoutError) as refused:
+        service.checkout_complete(checkout_id=second)
+    # then it is refused with what is left to them, and nothing is taken
+    assert (refused.value.code, refused.value.message_vi) == ("LIMIT_PER_CUSTOMER",
+        "Mỗi khách chỉ được mua tối đa 2 “Cà phê giới hạn – Hộp 250 g”; email này đã đặt 2, nên lần này chỉ "
+        "còn được 0. Chưa có gì được đặt.")
+    assert Variant.objects.get(listing=listing).stock == 18
+    assert len(fake_saleor.table("orders")) == 1
+
+
+def test_another_buyer_and_a_cancelled_order_do_not_count_against_the_limit(fake_saleor):
+    listing = limited(limit=2)
+    first = ready_cart(fake_saleor, listing, quantity=2)
+    service.checkout_complete(checkout_id=first)
+    # given the first order was cancelled (its hold marked so by ORDER_CANCELLED)
+    from storefront_adapter.models import CheckoutHold
+    CheckoutHold.objects.filter(checkout_id=first).update(state="cancelled")
+    # when the same buyer orders 2 again, and another buyer 2
+    again = ready_cart(fake_saleor, listing, quantity=2)
+    service.checkout_complete(checkout_id=again)
+    other = ready_cart(fake_saleor, listing, quantity=2)
+    service.checkout_contact_set(checkout_id=other, email="minh@example.vn", address=address())
+    service.checkout_complete(checkout_id=other)
+    # then both are placed
+    assert len(fake_saleor.table("orders")) == 3
