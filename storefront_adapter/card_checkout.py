@@ -36,6 +36,7 @@ from .payments.storefront import (
     CardPaymentError,
     CardResult,
     CardSession,
+    card_payment_cancel,
     card_payment_confirm,
     card_payment_start,
 )
@@ -48,11 +49,16 @@ HOLD_EXPIRED = ("Thời gian giữ hàng cho lần thanh toán này đã hết; 
                 "Hãy bấm “Đặt hàng” lại để giữ hàng và thanh toán.")
 
 
-def card_checkout_start(*, checkout_id: str | None) -> CardSession:
-    """Hold the cart's units, then open the card payment for the checkout's total."""
+def card_checkout_start(*, checkout_id: str | None, replaces: str | None = None) -> CardSession:
+    """Hold the cart's units, then open the card payment for the checkout's total;
+    ``replaces``: the transaction of an earlier, unpaid payment for this cart (its total has
+    changed since), canceled once the new one is open, so only one can be charged."""
     cart, hold = checkout_admit(checkout_id=checkout_id, minutes=settings.CHECKOUT_HOLD_MINUTES)
     try:
-        return card_payment_start(checkout_id=cart.id)
+        session = card_payment_start(checkout_id=cart.id)
+        if replaces and replaces != session.transaction_id:
+            card_payment_cancel(transaction_id=replaces)
+        return session
     except (CardPaymentUnavailable, CardPaymentError) as error:
         message = error.message_vi
     except SaleorError as error:

@@ -185,7 +185,8 @@ def _place(request: HttpRequest, form: CheckoutForm, cart: service.Cart) -> Plac
                 # The payment opened for this very cart is still on: no second PaymentIntent
                 # (the first tab's card form could still charge it).
                 return CardSession(card["transaction"], card["client_secret"], card["publishable_key"], card["amount"])
-            return card_checkout_start(checkout_id=cart.id)
+            replaces = card.get("transaction") if card.get("checkout") == cart.id else None
+            return card_checkout_start(checkout_id=cart.id, replaces=replaces)
         return service.checkout_complete(checkout_id=cart.id)
     except CheckoutError as error:
         form.add_error(error.field if error.field in form.fields else None, error.message_vi)

@@ -22,7 +22,7 @@ from typing import Any
 
 from django.conf import settings
 
-from ..payments import sessions
+from ..payments import actions, sessions
 from . import FakeSaleor, from_global_id, global_id, handles
 from .checkout import checkout_totals
 
@@ -184,3 +184,22 @@ def transaction_event_report(fake: FakeSaleor, variables: Mapping[str, Any]) -> 
                     psp_reference=variables["pspReference"], message=variables.get("message") or "")
     return {"transactionEventReport": {"alreadyProcessed": False, "transactionEvent": _event_data(event),
                                        "errors": []}}
+
+
+@handles("TransactionRequestAction")
+def transaction_request_action(fake: FakeSaleor, variables: Mapping[str, Any]) -> dict[str, Any]:
+    """CANCEL, as Saleor does it: our TRANSACTION_CANCELATION_REQUESTED webhook is called and
+    its answer recorded on the transaction."""
+    transaction = _transaction(fake, variables["id"])
+    if transaction is None:
+        return {"transactionRequestAction": {"transaction": None, "errors": [
+            _error("id", "NOT_FOUND", f"Couldn't resolve to a node: {variables['id']}")]}}
+    if variables["actionType"] != "CANCEL":
+        raise AssertionError(f"FakeSaleor's transactionRequestAction does only CANCEL, not {variables['actionType']}")
+    payload = {"__typename": "TransactionCancelationRequested", "issuedAt": _now(),
+               "action": {"amount": None, "currency": fake.currency, "actionType": "CANCEL"},
+               "transaction": {"id": transaction["id"], "pspReference": transaction["psp_reference"]}}
+    answer = actions.transaction_cancelation_requested(payload=payload)
+    _record(fake, transaction, type_=answer["result"], amount=answer.get("amount") or 0,
+            psp_reference=answer.get("pspReference") or "", message=answer.get("message") or "")
+    return {"transactionRequestAction": {"transaction": {"id": transaction["id"]}, "errors": []}}

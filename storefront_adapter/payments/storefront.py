@@ -10,13 +10,16 @@ inside a database transaction.
 """
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 
 from django.conf import settings
 
 from ..connection import saleor_client
-from ..errors import SaleorUnavailable
+from ..errors import SaleorError, SaleorUnavailable
 from . import gateway
+
+logger = logging.getLogger(__name__)
 
 SUCCEEDED, PENDING, ACTION_REQUIRED, FAILED = "succeeded", "pending", "action_required", "failed"
 STATUS_BY_EVENT = {
@@ -125,3 +128,19 @@ def card_payment_confirm(*, checkout_id: str, transaction_id: str) -> CardResult
     if status in (FAILED, ACTION_REQUIRED) and event.get("message"):
         message = event["message"]
     return CardResult(status, message)
+
+
+def card_payment_cancel(*, transaction_id: str) -> bool:
+    """Ask Saleor to cancel a card payment not paid yet (TRANSACTION_CANCELATION_REQUESTED
+    cancels its PaymentIntent at Stripe). Best effort: False, logged, when Saleor refused or
+    could not be reached; an unpaid PaymentIntent left open expires at Stripe."""
+    try:
+        data = saleor_client().execute("TransactionRequestAction", {"id": transaction_id, "actionType": "CANCEL"})
+    except SaleorError as error:
+        logger.warning("Card payment %s not canceled: %s", transaction_id, error)
+        return False
+    payload = data["transactionRequestAction"] or {}
+    if payload.get("errors"):
+        logger.warning("Card payment %s not canceled: %s", transaction_id, _mutation_errors(payload))
+        return False
+    return True

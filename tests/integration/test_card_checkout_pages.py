@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from marketplace.cart.selectors import order_token
 from storefront_adapter.models import CheckoutHold
+from storefront_adapter.payments.models import PaymentAttempt
 from tests.integration.payment_support import (  # noqa: F401 (fixtures)
     fake_stripe,
     intent_params,
@@ -192,3 +193,18 @@ def test_the_card_page_after_the_hold_expired_sends_the_buyer_back_to_order_agai
     assert messages_of(response) == [
         "Thời gian giữ hàng cho lần thanh toán này đã hết; chưa có khoản nào bị trừ. Hãy bấm “Đặt hàng” lại để giữ "
         "hàng và thanh toán."]
+
+
+def test_a_new_payment_after_the_cart_changed_cancels_the_unpaid_one(client, fake_saleor, fake_stripe):
+    coffee, honey, _ = start_card_payment(client, fake_saleor)
+    [first] = fake_stripe.intents
+    # when the buyer adds a coffee and chooses the card again (the total changed)
+    add(client, fake_saleor, coffee, 1)
+    again = client.post("/thanh-toan/", CARD_FORM)
+    # then a payment for the new total opens and the first PaymentIntent is canceled at Stripe
+    assert again["Location"] == "/thanh-toan/the/"
+    [second] = [pi for pi in fake_stripe.intents if pi != first]
+    assert (fake_stripe.intents[first]["status"], fake_stripe.intents[second]["amount"]) == ("canceled", 485_000)
+    assert PaymentAttempt.objects.get(payment_intent_id=first).state == "canceled"
+    # and the units held follow the cart
+    assert (CheckoutHold.objects.get().state, stocks(coffee, honey)) == ("held", [7, 3])
