@@ -27,6 +27,7 @@ from . import admission
 from .checkout import CheckoutError, PlacedOrder, checkout_admit, checkout_complete
 from .errors import SaleorError
 from .models import CheckoutHold, GateAuditEntry
+from .money import saleor_dong
 from .orders import order_get
 from .payments.gateway import CardPaymentUnavailable
 from .payments.storefront import (
@@ -120,7 +121,7 @@ def _placed_already(checkout_id: str) -> PlacedOrder | None:
     if order is None:
         return None
     return PlacedOrder(id=order["id"], number=order["number"], email=order.get("userEmail") or "",
-                       total=round(order["total"]["gross"]["amount"]))
+                       total=saleor_dong(order["total"]))
 
 
 def _complete_paid(*, checkout_id: str, source: str) -> PlacedOrder:

@@ -39,6 +39,7 @@ from .client import SaleorClient
 from .connection import saleor_client
 from .gate import listing_id_from_reference
 from .models import CatalogueProduct, ListingSync
+from .money import saleor_dong
 from .provisioning import CHANNEL_SLUG
 
 logger = logging.getLogger(__name__)
@@ -128,10 +129,6 @@ def catalogue_remove(*, saleor_product_ids: Iterable[str] = (), listing_ids: Ite
 
 
 # -- reading Saleor ----------------------------------------------------------------------
-def _amount(money: Mapping[str, Any] | None) -> int | None:
-    gross = (money or {}).get("gross")
-    return None if not gross or gross.get("amount") is None else int(round(float(gross["amount"])))
-
 
 def catalogue_products_fetch(client: SaleorClient, *, ids: list[str] | None = None) -> list[dict[str, Any]]:
     """Every product Saleor publishes and lists in our channel (or those of ``ids``), page by page."""
@@ -157,8 +154,8 @@ def _saleor_values(node: Mapping[str, Any]) -> dict[str, Any]:
     return {
         "slug": node["slug"], "name": node["name"],
         "thumbnail_url": thumbnail.get("url") or "", "thumbnail_alt": thumbnail.get("alt") or "",
-        "price_min": _amount(price_range.get("start")), "price_max": _amount(price_range.get("stop")),
-        "undiscounted_min": _amount(undiscounted.get("start")), "undiscounted_max": _amount(undiscounted.get("stop")),
+        "price_min": saleor_dong(price_range.get("start")), "price_max": saleor_dong(price_range.get("stop")),
+        "undiscounted_min": saleor_dong(undiscounted.get("start")), "undiscounted_max": saleor_dong(undiscounted.get("stop")),
         "on_sale": bool(pricing.get("onSale")),
         "quantity_available": sum(quantities), "in_stock": any(q > 0 for q in quantities),
         "saleor_updated_at": parse_datetime(node["updatedAt"]) if node.get("updatedAt") else None,
@@ -291,8 +288,8 @@ def _live_product(node: Mapping[str, Any]) -> LiveProduct:
         v = edge["node"]
         pricing = v.get("pricing") or {}
         variants.append(LiveVariant(
-            id=v["id"], name=v.get("name") or "", sku=v.get("sku") or "", price=_amount(pricing.get("price")),
-            undiscounted=_amount(pricing.get("priceUndiscounted")), on_sale=bool(pricing.get("onSale")),
+            id=v["id"], name=v.get("name") or "", sku=v.get("sku") or "", price=saleor_dong(pricing.get("price")),
+            undiscounted=saleor_dong(pricing.get("priceUndiscounted")), on_sale=bool(pricing.get("onSale")),
             quantity_available=int(v.get("quantityAvailable") or 0),
             limit_per_customer=v.get("quantityLimitPerCustomer")))
     return LiveProduct(

@@ -25,6 +25,7 @@ from . import admission, gate
 from .client import SaleorClient
 from .connection import saleor_client
 from .errors import MutationErrorDetail, SaleorGraphQLError, SaleorUnavailable
+from .money import saleor_dong
 from .provisioning import CHANNEL_SLUG, saleor_country_area
 
 logger = logging.getLogger(__name__)
@@ -102,7 +103,7 @@ class PlacedOrder:
 
 
 def _amount(money: Mapping[str, Any] | None) -> int:
-    return round(float(((money or {}).get("gross") or money or {}).get("amount") or 0))
+    return saleor_dong(money) or 0
 
 
 def _cart(data: Mapping[str, Any]) -> Cart:

@@ -11,6 +11,7 @@ from django.core import signing
 
 from storefront_adapter.checkout import Cart, CartLine
 from storefront_adapter.gate import variant_id_from_reference
+from storefront_adapter.money import saleor_dong
 from vendors.listings.models import Variant
 
 CHECKOUT_KEY = "cart.checkout_id"
@@ -79,7 +80,7 @@ class OrderPart:
 
 
 def _amount(money: Mapping[str, Any] | None) -> int:
-    return round(float(((money or {}).get("gross") or {}).get("amount") or 0))
+    return saleor_dong(money) or 0
 
 
 def part_status_vi(order_status: str, lines: list[OrderLine]) -> str:

@@ -10,6 +10,7 @@ from django.core.mail import send_mail
 from django.template.loader import render_to_string
 from django.urls import reverse
 
+from storefront_adapter.money import saleor_dong
 from storefront_adapter.orders import order_get
 from storefront_adapter.orders import order_lookup as saleor_order_lookup
 
@@ -24,8 +25,7 @@ def order_confirmation_send(*, order_id: str) -> bool:
     link = settings.SITE_URL + reverse("cart:order", args=[order_token(order_id)])
     body = render_to_string("cart/order_email.txt", {
         "order": order, "parts": order_parts(order), "link": link, "payment": payment_status_vi(order),
-        "total": round(order["total"]["gross"]["amount"]),
-        "shipping": round(order["shippingPrice"]["gross"]["amount"])})
+        "total": saleor_dong(order["total"]), "shipping": saleor_dong(order["shippingPrice"])})
     send_mail(f"Sàn OCOP: đã nhận đơn hàng #{order['number']}", body, None, [order["userEmail"]])
     return True
 

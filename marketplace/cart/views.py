@@ -22,6 +22,7 @@ from storefront_adapter.card_checkout import (
 )
 from storefront_adapter.checkout import BUSY_VI, CheckoutError, DeliveryAddress, PlacedOrder
 from storefront_adapter.errors import SaleorError
+from storefront_adapter.money import saleor_dong
 from storefront_adapter.payments.storefront import CardSession
 from storefront_adapter.orders import order_get
 from vendors.registry import places
@@ -206,9 +207,8 @@ def order_page(request: HttpRequest, token: str) -> HttpResponse:
     return render(request, "cart/order.html", {
         "order": order, "parts": selectors.order_parts(order), "payment": selectors.payment_status_vi(order),
         "status_vi": selectors.ORDER_STATUS_VI.get(order["status"], order["status"]),
-        "subtotal": round(order["subtotal"]["gross"]["amount"]),
-        "shipping": round(order["shippingPrice"]["gross"]["amount"]),
-        "total": round(order["total"]["gross"]["amount"])})
+        "subtotal": saleor_dong(order["subtotal"]), "shipping": saleor_dong(order["shippingPrice"]),
+        "total": saleor_dong(order["total"])})
 
 
 def client_address(request: HttpRequest) -> str:
