@@ -195,6 +195,18 @@ def hold_complete(*, checkout_id: str, order_id: str) -> bool:
 _ORDERED = (CheckoutHold.State.COMPLETED, CheckoutHold.State.CANCELLED)
 
 
+def hold_in_force(*, checkout_id: str) -> bool:
+    """Are the checkout's units held, and not past their time (a card payment being made)?"""
+    return CheckoutHold.objects.filter(checkout_id=checkout_id, state=CheckoutHold.State.HELD,
+                                       expires_at__gt=timezone.now()).exists()
+
+
+def checkout_order_id(*, checkout_id: str) -> str | None:
+    """The order the checkout became, when our completion (or its ORDER_CREATED) recorded it."""
+    return (CheckoutHold.objects.filter(checkout_id=checkout_id, state=CheckoutHold.State.COMPLETED)
+            .values_list("order_id", flat=True).first())
+
+
 def order_admitted(*, checkout_id: str | None, order_id: str) -> bool:
     """ORDER_CREATED, ORDER_CANCELLED: did our admission take this order's stock? A hold
     still held (the completion's answer not yet recorded) is completed here; a released one

@@ -21,12 +21,11 @@ from __future__ import annotations
 import logging
 
 from django.conf import settings
-from django.utils import timezone
 
 from . import admission
 from .checkout import CheckoutError, PlacedOrder, checkout_admit, checkout_complete
 from .errors import SaleorError
-from .models import CheckoutHold, GateAuditEntry
+from .models import GateAuditEntry
 from .money import saleor_dong
 from .orders import order_get
 from .payments.gateway import CardPaymentUnavailable
@@ -74,17 +73,6 @@ def card_checkout_start(*, checkout_id: str | None, replaces: str | None = None)
     raise CheckoutError(message, code="PAYMENT_NOT_STARTED", field="payment")
 
 
-def card_hold_in_force(*, checkout_id: str) -> bool:
-    """Are the units still held for the card payment being made?"""
-    return CheckoutHold.objects.filter(checkout_id=checkout_id, state=CheckoutHold.State.HELD,
-                                       expires_at__gt=timezone.now()).exists()
-
-
-def _already_ordered(checkout_id: str) -> str | None:
-    return (CheckoutHold.objects.filter(checkout_id=checkout_id, state=CheckoutHold.State.COMPLETED)
-            .values_list("order_id", flat=True).first())
-
-
 def card_checkout_finish(*, checkout_id: str, transaction_id: str) -> PlacedOrder | CardResult:
     """After Stripe.js: the order when Saleor counts the checkout paid; otherwise how the
     payment stands (a failed one gives the hold back)."""
@@ -103,12 +91,12 @@ def card_checkout_finish(*, checkout_id: str, transaction_id: str) -> PlacedOrde
 def card_checkout_complete_paid(*, checkout_id: str) -> PlacedOrder | None:
     """Stripe said paid and Saleor heard it: place the order if the buyer's browser has not
     (None when it had, or when the cart is not fully paid: the buyer is paying the rest)."""
-    if _already_ordered(checkout_id):
+    if admission.checkout_order_id(checkout_id=checkout_id):
         return None
     try:
         return _complete_paid(checkout_id=checkout_id, source="Stripe webhook")
     except CheckoutError as error:
-        if error.code in {"ALREADY_ORDERED", "NOT_FULLY_PAID", "NO_LINES"} or _already_ordered(checkout_id):
+        if error.code in {"ALREADY_ORDERED", "NOT_FULLY_PAID", "NO_LINES"} or admission.checkout_order_id(checkout_id=checkout_id):
             # Placed meanwhile by the browser (Saleor then has no checkout), or a cart that
             # changed after the payment: the buyer's next payment completes it.
             return None
@@ -116,7 +104,7 @@ def card_checkout_complete_paid(*, checkout_id: str) -> PlacedOrder | None:
 
 
 def _placed_already(checkout_id: str) -> PlacedOrder | None:
-    order_id = _already_ordered(checkout_id)
+    order_id = admission.checkout_order_id(checkout_id=checkout_id)
     order = order_get(order_id=order_id) if order_id else None
     if order is None:
         return None

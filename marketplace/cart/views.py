@@ -14,11 +14,11 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
 from storefront_adapter import checkout as service
+from storefront_adapter.admission import hold_in_force
 from storefront_adapter.card_checkout import (
     HOLD_EXPIRED,
     card_checkout_finish,
     card_checkout_start,
-    card_hold_in_force,
 )
 from storefront_adapter.checkout import BUSY_VI, CheckoutError, DeliveryAddress, PlacedOrder
 from storefront_adapter.errors import SaleorError
@@ -182,7 +182,7 @@ def _place(request: HttpRequest, form: CheckoutForm, cart: service.Cart) -> Plac
         if data["payment"] == PAYMENT_CARD:
             card = request.session.get(CARD_KEY) or {}
             if card.get("checkout") == cart.id and card.get("amount") == cart.total \
-                    and card_hold_in_force(checkout_id=cart.id):
+                    and hold_in_force(checkout_id=cart.id):
                 # The payment opened for this very cart is still on: no second PaymentIntent
                 # (the first tab's card form could still charge it).
                 return CardSession(card["transaction"], card["client_secret"], card["publishable_key"], card["amount"])
@@ -246,7 +246,7 @@ def card_page(request: HttpRequest) -> HttpResponse:
     card = request.session.get(CARD_KEY)
     if not card or card.get("checkout") != _checkout_id(request):
         return redirect("cart:checkout")
-    if not card_hold_in_force(checkout_id=card["checkout"]):
+    if not hold_in_force(checkout_id=card["checkout"]):
         request.session.pop(CARD_KEY, None)
         messages.error(request, HOLD_EXPIRED)
         return redirect("cart:checkout")
